@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MoodEngine",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mood", targets: ["mood"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "DSP", targets: ["DSP"]),
+        .library(name: "YAMNet", targets: ["YAMNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Public API
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "DSP"),
+        .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
+        .target(name: "Worker", dependencies: ["YAMNet"]),
+        .executableTarget(
+            name: "mood",
+            dependencies: ["YAMNet", "DSP", "Tensor", "Worker",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Implementation: C shims promise no stable API (swift-numerics convention).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
+        .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,179 @@
+import Foundation
+
+/// A real-input forward FFT plan for a power-of-two length `n` (n ≥ 2).
+///
+/// The plan runs FFTPACK's real radix-4/radix-2 passes in the operation order of pocketfft's
+/// `rfftp` (ref: pocketfft_hdronly.hpp, rfftp::forward, radf4, radf2, factorize, comp_twiddle),
+/// the FFT that NumPy ≥ 1.17, SciPy and TensorFlow's CPU `tf.signal.rfft` use. In float32 it
+/// reproduces TensorFlow's spectrum bit for bit, which YAMNet's log-mel needs: a float32 FFT's
+/// rounding noise sits at ~1e-7 of the frame's energy, and the 0.001 log floor turns that into
+/// ~1e-3 differences in quiet bins unless the rounding is the same.
+///
+/// Build once (twiddles are computed here, in double precision), run many times; `forward` is
+/// not thread-safe on one plan because it uses the plan's scratch buffer. Output is unscaled:
+/// X[k] = Σ x[t]·e^{-2πikt/n}, k = 0…n/2, i.e. n/2 + 1 complex bins.
+public final class RealFFTPlan: @unchecked Sendable {
+    public let n: Int
+    /// Radix of each pass, in pocketfft's factor order (the radix-2 pass first, if any).
+    private let factors: [Int]
+    /// Twiddles per factor, pocketfft layout: tw[(j-1)·(ido-1) + 2i-2 ...], (cos, sin) pairs.
+    private let twiddles: [[Float]]
+    private let scratch: UnsafeMutablePointer<Float>
+    private let work: UnsafeMutablePointer<Float>
+
+    public init(n: Int) throws(DSPError) {
+        guard n >= 2, n & (n - 1) == 0 else { throw .unsupportedFFTLength(n) }
+        self.n = n
+        // ref: rfftp::factorize — 4s first, then one 2 moved to the front.
+        var f: [Int] = []
+        var len = n
+        while len % 4 == 0 { f.append(4); len /= 4 }
+        if len % 2 == 0 { len /= 2; f.append(2); f.swapAt(0, f.count - 1) }
+        factors = f
+        // ref: rfftp::comp_twiddle — the last factor needs none.
+        var tws: [[Float]] = []
+        var l1 = 1
+        for (k, ip) in f.enumerated() {
+            let ido = n / (l1 * ip)
+            var tw = [Float](repeating: 0, count: k < f.count - 1 ? (ip - 1) * (ido - 1) : 0)
+            if k < f.count - 1 {
+                for j in 1..<ip {
+                    for i in stride(from: 1, through: (ido - 1) / 2, by: 1) {
+                        let angle = 2 * Double.pi * Double(j * l1 * i) / Double(n)
+                        tw[(j - 1) * (ido - 1) + 2 * i - 2] = Float(cos(angle))
+                        tw[(j - 1) * (ido - 1) + 2 * i - 1] = Float(sin(angle))
+                    }
+                }
+            }
+            tws.append(tw)
+            l1 *= ip
+        }
+        twiddles = tws
+        scratch = .allocate(capacity: n)
+        work = .allocate(capacity: n)
+    }
+
+    deinit {
+        scratch.deallocate()
+        work.deallocate()
+    }
+
+    /// Transforms `input` (n real samples; fewer are zero-padded to n) into `n/2 + 1` complex
+    /// bins written to `real` and `imag`.
+    public func forward(_ input: UnsafePointer<Float>, count: Int,
+                        real: UnsafeMutablePointer<Float>, imag: UnsafeMutablePointer<Float>) {
+        precondition(count <= n)
+        work.update(from: input, count: count)
+        if count < n { (work + count).update(repeating: 0, count: n - count) }
+        let out = halfComplexForward()
+        // ref: pocketfft general_r2c — halfcomplex [r0, r1, i1, …, r_{n/2}] to complex bins.
+        real[0] = out[0]; imag[0] = 0
+        for k in 1..<(n / 2) {
+            real[k] = out[2 * k - 1]
+            imag[k] = out[2 * k]
+        }
+        real[n / 2] = out[n - 1]; imag[n / 2] = 0
+    }
+
+    /// Runs the passes on `work`; returns the buffer holding the halfcomplex result.
+    private func halfComplexForward() -> UnsafeMutablePointer<Float> {
+        var p1 = work, p2 = scratch
+        var l1 = n
+        for k in stride(from: factors.count - 1, through: 0, by: -1) {
+            let ip = factors[k]
+            let ido = n / l1
+            l1 /= ip
+            twiddles[k].withUnsafeBufferPointer { wa in
+                if ip == 4 {
+                    Self.radf4(ido: ido, l1: l1, cc: p1, ch: p2, wa: wa.baseAddress)
+                } else {
+                    Self.radf2(ido: ido, l1: l1, cc: p1, ch: p2, wa: wa.baseAddress)
+                }
+            }
+            swap(&p1, &p2)
+        }
+        return p1
+    }
+
+    // ref: pocketfft radf2. cc is [ido, l1, 2], ch is [ido, 2, l1] (fastest index first).
+    private static func radf2(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
+                              ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
+        @inline(__always) func CC(_ a: Int, _ b: Int, _ c: Int) -> Float { cc[a + ido * (b + l1 * c)] }
+        @inline(__always) func CH(_ a: Int, _ b: Int, _ c: Int) -> Int { a + ido * (b + 2 * c) }
+        for k in 0..<l1 {
+            ch[CH(0, 0, k)] = CC(0, k, 0) + CC(0, k, 1)
+            ch[CH(ido - 1, 1, k)] = CC(0, k, 0) - CC(0, k, 1)
+        }
+        if ido & 1 == 0 {
+            for k in 0..<l1 {
+                ch[CH(0, 1, k)] = -CC(ido - 1, k, 1)
+                ch[CH(ido - 1, 0, k)] = CC(ido - 1, k, 0)
+            }
+        }
+        guard ido > 2, let wa else { return }
+        for k in 0..<l1 {
+            for i in stride(from: 2, to: ido, by: 2) {
+                let ic = ido - i
+                let (tr2, ti2) = mulpm(wa[i - 2], wa[i - 1], CC(i - 1, k, 1), CC(i, k, 1))
+                ch[CH(i - 1, 0, k)] = CC(i - 1, k, 0) + tr2
+                ch[CH(ic - 1, 1, k)] = CC(i - 1, k, 0) - tr2
+                ch[CH(i, 0, k)] = ti2 + CC(i, k, 0)
+                ch[CH(ic, 1, k)] = ti2 - CC(i, k, 0)
+            }
+        }
+    }
+
+    // ref: pocketfft radf4. cc is [ido, l1, 4], ch is [ido, 4, l1].
+    private static func radf4(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
+                              ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
+        let hsqt2 = Float(0.707106781186547524400844362104849)
+        @inline(__always) func CC(_ a: Int, _ b: Int, _ c: Int) -> Float { cc[a + ido * (b + l1 * c)] }
+        @inline(__always) func CH(_ a: Int, _ b: Int, _ c: Int) -> Int { a + ido * (b + 4 * c) }
+        for k in 0..<l1 {
+            let tr1 = CC(0, k, 3) + CC(0, k, 1)
+            ch[CH(0, 2, k)] = CC(0, k, 3) - CC(0, k, 1)
+            let tr2 = CC(0, k, 0) + CC(0, k, 2)
+            ch[CH(ido - 1, 1, k)] = CC(0, k, 0) - CC(0, k, 2)
+            ch[CH(0, 0, k)] = tr2 + tr1
+            ch[CH(ido - 1, 3, k)] = tr2 - tr1
+        }
+        if ido & 1 == 0 {
+            for k in 0..<l1 {
+                let ti1 = -hsqt2 * (CC(ido - 1, k, 1) + CC(ido - 1, k, 3))
+                let tr1 = hsqt2 * (CC(ido - 1, k, 1) - CC(ido - 1, k, 3))
+                ch[CH(ido - 1, 0, k)] = CC(ido - 1, k, 0) + tr1
+                ch[CH(ido - 1, 2, k)] = CC(ido - 1, k, 0) - tr1
+                ch[CH(0, 3, k)] = ti1 + CC(ido - 1, k, 2)
+                ch[CH(0, 1, k)] = ti1 - CC(ido - 1, k, 2)
+            }
+        }
+        guard ido > 2, let wa else { return }
+        let w1 = wa, w2 = wa + (ido - 1), w3 = wa + 2 * (ido - 1)
+        for k in 0..<l1 {
+            for i in stride(from: 2, to: ido, by: 2) {
+                let ic = ido - i
+                let (cr2, ci2) = mulpm(w1[i - 2], w1[i - 1], CC(i - 1, k, 1), CC(i, k, 1))
+                let (cr3, ci3) = mulpm(w2[i - 2], w2[i - 1], CC(i - 1, k, 2), CC(i, k, 2))
+                let (cr4, ci4) = mulpm(w3[i - 2], w3[i - 1], CC(i - 1, k, 3), CC(i, k, 3))
+                let tr1 = cr4 + cr2, tr4 = cr4 - cr2
+                let ti1 = ci2 + ci4, ti4 = ci2 - ci4
+                let tr2 = CC(i - 1, k, 0) + cr3, tr3 = CC(i - 1, k, 0) - cr3
+                let ti2 = CC(i, k, 0) + ci3, ti3 = CC(i, k, 0) - ci3
+                ch[CH(i - 1, 0, k)] = tr2 + tr1
+                ch[CH(ic - 1, 3, k)] = tr2 - tr1
+                ch[CH(i, 0, k)] = ti1 + ti2
+                ch[CH(ic, 3, k)] = ti1 - ti2
+                ch[CH(i - 1, 2, k)] = tr3 + ti4
+                ch[CH(ic - 1, 1, k)] = tr3 - ti4
+                ch[CH(i, 2, k)] = tr4 + ti3
+                ch[CH(ic, 1, k)] = tr4 - ti3
+            }
+        }
+    }
+
+    /// (a + ib) = conj(c + id)·(e + if). ref: pocketfft MULPM.
+    @inline(__always)
+    private static func mulpm(_ c: Float, _ d: Float, _ e: Float, _ f: Float) -> (Float, Float) {
+        (c * e + d * f, c * f - d * e)
+    }
+}

@@ -1,0 +1,101 @@
+import Dispatch
+
+/// Depthwise 3×3 convolution (depth multiplier 1), SAME padding, stride 1 or 2, NHWC, with bias
+/// and optional ReLU fused.
+///
+/// input [N, H, W, C]; kernel [3, 3, C] (TensorFlow's [3, 3, C, 1]); bias [C];
+/// out [N, Ho, Wo, C]. BLAS has no such op, so the fast path is hand-written SIMD: eight
+/// channels per vector, taps outside the image skipped, rows spread over `threads` threads.
+/// ref: Keras DepthwiseConv2D; MobileNet v1 (Howard et al. 2017), depthwise separable filters.
+public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                                    shape: NHWC, kernel: UnsafePointer<Float>,
+                                    bias: UnsafePointer<Float>?, stride: Int, relu: Bool,
+                                    threads: Int = 1) {
+    let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
+    let top = samePadding(input: shape.h, kernel: 3, stride: stride).before
+    let left = samePadding(input: shape.w, kernel: 3, stride: stride).before
+    let c = shape.c, vectorEnd = c - c % 8
+    // Sendable wrappers for the raw pointers shared read-only / by disjoint rows.
+    let src = UInt(bitPattern: input), dst = UInt(bitPattern: out)
+    let k = UInt(bitPattern: kernel), b = bias.map { UInt(bitPattern: $0) }
+    let rows = o.n * o.h
+    let body: @Sendable (Int) -> Void = { row in
+        let input = UnsafePointer<Float>(bitPattern: src)!, out = UnsafeMutablePointer<Float>(bitPattern: dst)!
+        let kernel = UnsafePointer<Float>(bitPattern: k)!, bias = b.flatMap { UnsafePointer<Float>(bitPattern: $0) }
+        let n = row / o.h, oh = row % o.h
+        for ow in 0..<o.w {
+            let y = out + ((n * o.h + oh) * o.w + ow) * c
+            var ch = 0
+            while ch < vectorEnd {
+                var acc = bias.map { load8($0 + ch) } ?? SIMD8<Float>(repeating: 0)
+                for kh in 0..<3 {
+                    let ih = oh * stride - top + kh
+                    if ih < 0 || ih >= shape.h { continue }
+                    for kw in 0..<3 {
+                        let iw = ow * stride - left + kw
+                        if iw < 0 || iw >= shape.w { continue }
+                        acc += load8(input + ((n * shape.h + ih) * shape.w + iw) * c + ch)
+                            * load8(kernel + (kh * 3 + kw) * c + ch)
+                    }
+                }
+                if relu { acc.replace(with: SIMD8(repeating: 0), where: acc .< 0) }
+                UnsafeMutableRawPointer(y + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
+                ch += 8
+            }
+            while ch < c {
+                var acc = bias?[ch] ?? 0
+                for kh in 0..<3 {
+                    let ih = oh * stride - top + kh
+                    if ih < 0 || ih >= shape.h { continue }
+                    for kw in 0..<3 {
+                        let iw = ow * stride - left + kw
+                        if iw < 0 || iw >= shape.w { continue }
+                        acc += input[((n * shape.h + ih) * shape.w + iw) * c + ch] * kernel[(kh * 3 + kw) * c + ch]
+                    }
+                }
+                y[ch] = relu ? max(acc, 0) : acc
+                ch += 1
+            }
+        }
+    }
+    parallelFor(rows, threads: threads, body)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// The naive twin of `depthwiseConv3x3Forward`: direct loops, double accumulation.
+public func depthwiseConv3x3Naive(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                                  shape: NHWC, kernel: UnsafePointer<Float>,
+                                  bias: UnsafePointer<Float>?, stride: Int, relu: Bool) {
+    let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
+    let top = samePadding(input: shape.h, kernel: 3, stride: stride).before
+    let left = samePadding(input: shape.w, kernel: 3, stride: stride).before
+    for n in 0..<o.n { for oh in 0..<o.h { for ow in 0..<o.w { for ch in 0..<shape.c {
+        var sum = Double(bias?[ch] ?? 0)
+        for kh in 0..<3 { for kw in 0..<3 {
+            let ih = oh * stride - top + kh, iw = ow * stride - left + kw
+            guard ih >= 0, ih < shape.h, iw >= 0, iw < shape.w else { continue }
+            sum += Double(input[((n * shape.h + ih) * shape.w + iw) * shape.c + ch])
+                * Double(kernel[(kh * 3 + kw) * shape.c + ch])
+        } }
+        let v = Float(sum)
+        out[((n * o.h + oh) * o.w + ow) * shape.c + ch] = relu ? max(v, 0) : v
+    } } } }
+}
+
+/// Runs `body(i)` for i in 0..<count on up to `threads` threads (inline when threads ≤ 1).
+public func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+    let workers = min(max(threads, 1), count)
+    if workers <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var i = worker * count / workers
+        let end = (worker + 1) * count / workers
+        while i < end { body(i); i += 1 }
+    }
+}

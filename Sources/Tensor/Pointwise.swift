@@ -1,0 +1,19 @@
+/// Pointwise (1×1) convolution: one `sgemm` over all N·H·W positions of the batch,
+/// [N·H·W, Cin] · [Cin, Cout], with bias and optional ReLU fused.
+/// input [N, H, W, Cin]; kernel [Cin, Cout] (TensorFlow's [1, 1, Cin, Cout]); out [N, H, W, Cout].
+public func pointwiseConvForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                                 shape: NHWC, kernel: UnsafePointer<Float>,
+                                 bias: UnsafePointer<Float>?, outChannels: Int, relu: Bool) {
+    let rows = shape.n * shape.h * shape.w
+    sgemm(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out)
+    biasActivation(out, rows: rows, cols: outChannels, bias: bias, relu: relu)
+}
+
+/// The naive twin of `pointwiseConvForward`.
+public func pointwiseConvNaive(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                               shape: NHWC, kernel: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, outChannels: Int, relu: Bool) {
+    let rows = shape.n * shape.h * shape.w
+    sgemmNaive(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out)
+    biasActivation(out, rows: rows, cols: outChannels, bias: bias, relu: relu)
+}
