@@ -36,6 +36,10 @@ public struct WeightFileError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var hint: String
 
+    public init(kind: Kind, path: String, hint: String) {
+        self.kind = kind; self.path = path; self.hint = hint
+    }
+
     public var description: String {
         let what: String
         switch kind {
@@ -67,8 +71,9 @@ public enum WeightFile {
     static let alignment = 64
 
     /// Reads and validates a whole file: magic, version, size, checksum and model name.
-    /// Returns the tensors in file order.
-    public static func read(path: String, model: String, hint: String) throws(WeightFileError) -> [WeightRecord] {
+    /// Returns the tensors in file order and the file's CRC-32.
+    public static func read(path: String, model: String, hint: String) throws(WeightFileError)
+        -> (records: [WeightRecord], checksum: UInt32) {
         func fail(_ kind: WeightFileError.Kind) -> WeightFileError { WeightFileError(kind: kind, path: path, hint: hint) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
@@ -82,7 +87,8 @@ public enum WeightFile {
         }
     }
 
-    static func parse(_ raw: UnsafeRawBufferPointer, model: String) throws(WeightFileError.Kind) -> [WeightRecord] {
+    static func parse(_ raw: UnsafeRawBufferPointer, model: String) throws(WeightFileError.Kind)
+        -> (records: [WeightRecord], checksum: UInt32) {
         var reader = ByteReader(raw)
         guard raw.count >= headerBytes + 4 else {
             if raw.count >= 8, Array(raw[0..<8]) != magic { throw .badMagic }
@@ -130,7 +136,7 @@ public enum WeightFile {
         guard reader.offset == headerSize else {
             throw .malformed("tensor table ends at byte \(reader.offset), header says \(headerSize)")
         }
-        return records
+        return (records, stored)
     }
 
     /// Serialises `records` for `model` in format v1.

@@ -3,6 +3,12 @@ import ArgumentParser
 @main
 struct Mood: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "mood engine: YAMNet sound classification and audio mood analysis.",
-        subcommands: [])
+        abstract: "mood engine: YAMNet sound classification and audio analysis, in pure Swift.",
+        subcommands: [Analyze.self, Embed.self, LogMelSummary.self, Bench.self])
+}
+
+/// A command-line failure with a message for the user (printed as "Error: …", exit code 1).
+struct MoodError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

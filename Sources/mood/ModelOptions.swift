@@ -1,0 +1,44 @@
+import ArgumentParser
+import DSP
+import Foundation
+import YAMNet
+
+/// Options shared by the commands that run YAMNet.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "YAMNet weight file (format v1). Default: $MOOD_YAMNET_WEIGHTS, else Weights/yamnet.bin.")
+    var weights: String?
+
+    @Option(help: "Class map CSV. Default: yamnet_class_map.csv beside the weights, else Weights/.")
+    var classMap: String?
+
+    @Option(help: "Threads for inference.")
+    var threads: Int = 1
+
+    var weightsPath: String {
+        weights ?? ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] ?? "Weights/yamnet.bin"
+    }
+
+    func loadModel() throws -> YAMNet {
+        let path = weightsPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
+        }
+        return try YAMNet(weights: YAMNetWeights(path: path), threads: max(1, threads))
+    }
+
+    func loadClassMap() throws -> ClassMap {
+        if let classMap { return try ClassMap(path: classMap) }
+        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent()
+            .appendingPathComponent("yamnet_class_map.csv").path
+        return try ClassMap(path: FileManager.default.fileExists(atPath: beside) ? beside : "Weights/yamnet_class_map.csv")
+    }
+}
+
+/// Reads a WAV file as 16 kHz mono samples.
+func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate) throws -> [Float] {
+    let audio = try WAVReader.read(path: path)
+    guard audio.sampleRate == sampleRate else {
+        throw AudioError.unsupportedSampleRate(path: path, rate: audio.sampleRate, required: sampleRate)
+    }
+    return audio.samples
+}
