@@ -1,8 +1,16 @@
-/// HTK mel scale: 1127·ln(1 + f/700), in float32 with TensorFlow's log.
-/// ref: tensorflow/python/ops/signal/mel_ops.py, _hertz_to_mel
+import Foundation
+
+/// HTK mel scale: 1127·ln(1 + f/700), in float32 as TensorFlow evaluates it over a tensor
+/// (Eigen's packet log). ref: tensorflow/python/ops/signal/mel_ops.py, _hertz_to_mel
 @inlinable
 public func hertzToMel(_ hertz: Float) -> Float {
     1127.0 * tfLog(1.0 + hertz / 700.0)
+}
+
+/// The same for a scalar tensor, which Eigen evaluates with libm's `logf` instead of its packet
+/// log: TensorFlow computes the band edges this way (measured: bit-identical matrix only so).
+func hertzToMelScalar(_ hertz: Float) -> Float {
+    1127.0 * Foundation.log(1.0 + hertz / 700.0)
 }
 
 /// `count` evenly spaced values from `start` to `stop`, as TensorFlow's float32 `linspace`:
@@ -32,7 +40,7 @@ public func melWeightMatrix(melBins: Int, spectrogramBins: Int, sampleRate: Floa
     }
     let nyquist = sampleRate / 2
     let binsMel = tfLinspace(0, nyquist, spectrogramBins).dropFirst().map(hertzToMel)
-    let edges = tfLinspace(hertzToMel(lowerHertz), hertzToMel(upperHertz), melBins + 2)
+    let edges = tfLinspace(hertzToMelScalar(lowerHertz), hertzToMelScalar(upperHertz), melBins + 2)
     var matrix = [Float](repeating: 0, count: spectrogramBins * melBins)
     for (row, binMel) in binsMel.enumerated() {
         for m in 0..<melBins {
