@@ -10,8 +10,10 @@ public final class LogMelSpectrogram: @unchecked Sendable {
     public let stft: MagnitudeSTFT
     /// Mel weights [spectrogramBins, melBands], row-major, as TensorFlow computes them.
     public let melMatrix: [Float]
-    /// Per mel band: first nonzero bin and its weights (the sparse form used for the projection).
-    private let filters: [(firstBin: Int, weights: [Double])]
+    /// Sparse form of the matrix for the projection: band m covers bins
+    /// filterStart[m] ..< filterStart[m] + filterLength[m], with weights from filterOffset[m].
+    private let filterStart: [Int], filterLength: [Int], filterOffset: [Int]
+    private let filterWeights: [Double]
     private let magnitudes: UnsafeMutablePointer<Float>
     private let logOffset: Float
 
@@ -20,16 +22,20 @@ public final class LogMelSpectrogram: @unchecked Sendable {
         stft = try MagnitudeSTFT(frameLength: params.windowSamples, hop: params.hopSamples,
                                  fftLength: params.fftLength)
         let bins = params.spectrogramBins, bands = params.melBands
-        melMatrix = try melWeightMatrix(melBins: bands, spectrogramBins: bins,
-                                        sampleRate: Float(params.sampleRate),
-                                        lowerHertz: Float(params.melMinHz),
-                                        upperHertz: Float(params.melMaxHz))
-        filters = (0..<bands).map { [melMatrix] m in
-            let column = (0..<bins).map { Double(melMatrix[$0 * bands + m]) }
-            guard let first = column.firstIndex(where: { $0 != 0 }),
-                  let last = column.lastIndex(where: { $0 != 0 }) else { return (0, []) }
-            return (first, Array(column[first...last]))
+        let matrix = try melWeightMatrix(melBins: bands, spectrogramBins: bins,
+                                         sampleRate: Float(params.sampleRate),
+                                         lowerHertz: Float(params.melMinHz),
+                                         upperHertz: Float(params.melMaxHz))
+        melMatrix = matrix
+        var start: [Int] = [], length: [Int] = [], offset: [Int] = [], weights: [Double] = []
+        for m in 0..<bands {
+            let column = (0..<bins).map { Double(matrix[$0 * bands + m]) }
+            let first = column.firstIndex { $0 != 0 } ?? 0
+            let last = column.lastIndex { $0 != 0 } ?? -1
+            start.append(first); length.append(last - first + 1); offset.append(weights.count)
+            weights += column[first..<(last + 1)]
         }
+        (filterStart, filterLength, filterOffset, filterWeights) = (start, length, offset, weights)
         magnitudes = .allocate(capacity: bins)
         logOffset = Float(params.logOffset)
     }
@@ -46,13 +52,16 @@ public final class LogMelSpectrogram: @unchecked Sendable {
                         into out: UnsafeMutablePointer<Float>) throws(DSPError) {
         try checkFinite(waveform)
         guard let base = waveform.baseAddress else { return }
-        for f in 0..<frameCount(samples: waveform.count) {
-            stft.magnitude(of: base, start: f * stft.hop, into: magnitudes)
-            let row = out + f * bands
-            for (m, filter) in filters.enumerated() {
-                var sum = 0.0
-                for (j, w) in filter.weights.enumerated() { sum += Double(magnitudes[filter.firstBin + j]) * w }
-                row[m] = tfLog(Float(sum) + logOffset)
+        filterWeights.withUnsafeBufferPointer { weights in
+            for f in 0..<frameCount(samples: waveform.count) {
+                stft.magnitude(of: base, start: f * stft.hop, into: magnitudes)
+                let row = out + f * bands
+                for m in 0..<bands {
+                    let mags = magnitudes + filterStart[m], w = weights.baseAddress! + filterOffset[m]
+                    var sum = 0.0
+                    for j in 0..<filterLength[m] { sum += Double(mags[j]) * w[j] }
+                    row[m] = tfLog(Float(sum) + logOffset)
+                }
             }
         }
     }

@@ -95,30 +95,32 @@ public final class RealFFTPlan: @unchecked Sendable {
         return p1
     }
 
+    // Index arithmetic below uses wrapping operators (&+, &*): the plan's sizes are small and
+    // fixed at init, and overflow checks on every index would dominate these loops.
+
     // ref: pocketfft radf2. cc is [ido, l1, 2], ch is [ido, 2, l1] (fastest index first).
     private static func radf2(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
                               ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
-        @inline(__always) func CC(_ a: Int, _ b: Int, _ c: Int) -> Float { cc[a + ido * (b + l1 * c)] }
-        @inline(__always) func CH(_ a: Int, _ b: Int, _ c: Int) -> Int { a + ido * (b + 2 * c) }
+        let cs = ido &* l1                                   // stride of cc's last index
         for k in 0..<l1 {
-            ch[CH(0, 0, k)] = CC(0, k, 0) + CC(0, k, 1)
-            ch[CH(ido - 1, 1, k)] = CC(0, k, 0) - CC(0, k, 1)
-        }
-        if ido & 1 == 0 {
-            for k in 0..<l1 {
-                ch[CH(0, 1, k)] = -CC(ido - 1, k, 1)
-                ch[CH(ido - 1, 0, k)] = CC(ido - 1, k, 0)
+            let c0 = cc + k &* ido, c1 = c0 + cs               // CC(·, k, 0), CC(·, k, 1)
+            let h0 = ch + 2 &* k &* ido, h1 = h0 + ido         // CH(·, 0, k), CH(·, 1, k)
+            h0[0] = c0[0] + c1[0]
+            h1[ido &- 1] = c0[0] - c1[0]
+            if ido & 1 == 0 {
+                h1[0] = -c1[ido &- 1]
+                h0[ido &- 1] = c0[ido &- 1]
             }
-        }
-        guard ido > 2, let wa else { return }
-        for k in 0..<l1 {
-            for i in stride(from: 2, to: ido, by: 2) {
-                let ic = ido - i
-                let (tr2, ti2) = mulpm(wa[i - 2], wa[i - 1], CC(i - 1, k, 1), CC(i, k, 1))
-                ch[CH(i - 1, 0, k)] = CC(i - 1, k, 0) + tr2
-                ch[CH(ic - 1, 1, k)] = CC(i - 1, k, 0) - tr2
-                ch[CH(i, 0, k)] = ti2 + CC(i, k, 0)
-                ch[CH(ic, 1, k)] = ti2 - CC(i, k, 0)
+            guard ido > 2, let wa else { continue }
+            var i = 2
+            while i < ido {
+                let ic = ido &- i
+                let (tr2, ti2) = mulpm(wa[i &- 2], wa[i &- 1], c1[i &- 1], c1[i])
+                h0[i &- 1] = c0[i &- 1] + tr2
+                h1[ic &- 1] = c0[i &- 1] - tr2
+                h0[i] = ti2 + c0[i]
+                h1[ic] = ti2 - c0[i]
+                i &+= 2
             }
         }
     }
@@ -127,46 +129,46 @@ public final class RealFFTPlan: @unchecked Sendable {
     private static func radf4(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
                               ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
         let hsqt2 = Float(0.707106781186547524400844362104849)
-        @inline(__always) func CC(_ a: Int, _ b: Int, _ c: Int) -> Float { cc[a + ido * (b + l1 * c)] }
-        @inline(__always) func CH(_ a: Int, _ b: Int, _ c: Int) -> Int { a + ido * (b + 4 * c) }
+        let cs = ido &* l1
         for k in 0..<l1 {
-            let tr1 = CC(0, k, 3) + CC(0, k, 1)
-            ch[CH(0, 2, k)] = CC(0, k, 3) - CC(0, k, 1)
-            let tr2 = CC(0, k, 0) + CC(0, k, 2)
-            ch[CH(ido - 1, 1, k)] = CC(0, k, 0) - CC(0, k, 2)
-            ch[CH(0, 0, k)] = tr2 + tr1
-            ch[CH(ido - 1, 3, k)] = tr2 - tr1
-        }
-        if ido & 1 == 0 {
-            for k in 0..<l1 {
-                let ti1 = -hsqt2 * (CC(ido - 1, k, 1) + CC(ido - 1, k, 3))
-                let tr1 = hsqt2 * (CC(ido - 1, k, 1) - CC(ido - 1, k, 3))
-                ch[CH(ido - 1, 0, k)] = CC(ido - 1, k, 0) + tr1
-                ch[CH(ido - 1, 2, k)] = CC(ido - 1, k, 0) - tr1
-                ch[CH(0, 3, k)] = ti1 + CC(ido - 1, k, 2)
-                ch[CH(0, 1, k)] = ti1 - CC(ido - 1, k, 2)
+            let c0 = cc + k &* ido, c1 = c0 + cs, c2 = c1 + cs, c3 = c2 + cs     // CC(·, k, j)
+            let h0 = ch + 4 &* k &* ido, h1 = h0 + ido, h2 = h1 + ido, h3 = h2 + ido  // CH(·, j, k)
+            let last = ido &- 1
+            let tr1 = c3[0] + c1[0]
+            h2[0] = c3[0] - c1[0]
+            let tr2 = c0[0] + c2[0]
+            h1[last] = c0[0] - c2[0]
+            h0[0] = tr2 + tr1
+            h3[last] = tr2 - tr1
+            if ido & 1 == 0 {
+                let ti1 = -hsqt2 * (c1[last] + c3[last])
+                let tr1 = hsqt2 * (c1[last] - c3[last])
+                h0[last] = c0[last] + tr1
+                h2[last] = c0[last] - tr1
+                h3[0] = ti1 + c2[last]
+                h1[0] = ti1 - c2[last]
             }
-        }
-        guard ido > 2, let wa else { return }
-        let w1 = wa, w2 = wa + (ido - 1), w3 = wa + 2 * (ido - 1)
-        for k in 0..<l1 {
-            for i in stride(from: 2, to: ido, by: 2) {
-                let ic = ido - i
-                let (cr2, ci2) = mulpm(w1[i - 2], w1[i - 1], CC(i - 1, k, 1), CC(i, k, 1))
-                let (cr3, ci3) = mulpm(w2[i - 2], w2[i - 1], CC(i - 1, k, 2), CC(i, k, 2))
-                let (cr4, ci4) = mulpm(w3[i - 2], w3[i - 1], CC(i - 1, k, 3), CC(i, k, 3))
+            guard ido > 2, let wa else { continue }
+            let w1 = wa, w2 = wa + last, w3 = w2 + last
+            var i = 2
+            while i < ido {
+                let ic = ido &- i, im = i &- 1, icm = ic &- 1
+                let (cr2, ci2) = mulpm(w1[i &- 2], w1[im], c1[im], c1[i])
+                let (cr3, ci3) = mulpm(w2[i &- 2], w2[im], c2[im], c2[i])
+                let (cr4, ci4) = mulpm(w3[i &- 2], w3[im], c3[im], c3[i])
                 let tr1 = cr4 + cr2, tr4 = cr4 - cr2
                 let ti1 = ci2 + ci4, ti4 = ci2 - ci4
-                let tr2 = CC(i - 1, k, 0) + cr3, tr3 = CC(i - 1, k, 0) - cr3
-                let ti2 = CC(i, k, 0) + ci3, ti3 = CC(i, k, 0) - ci3
-                ch[CH(i - 1, 0, k)] = tr2 + tr1
-                ch[CH(ic - 1, 3, k)] = tr2 - tr1
-                ch[CH(i, 0, k)] = ti1 + ti2
-                ch[CH(ic, 3, k)] = ti1 - ti2
-                ch[CH(i - 1, 2, k)] = tr3 + ti4
-                ch[CH(ic - 1, 1, k)] = tr3 - ti4
-                ch[CH(i, 2, k)] = tr4 + ti3
-                ch[CH(ic, 1, k)] = tr4 - ti3
+                let tr2 = c0[im] + cr3, tr3 = c0[im] - cr3
+                let ti2 = c0[i] + ci3, ti3 = c0[i] - ci3
+                h0[im] = tr2 + tr1
+                h3[icm] = tr2 - tr1
+                h0[i] = ti1 + ti2
+                h3[ic] = ti1 - ti2
+                h2[im] = tr3 + ti4
+                h1[icm] = tr3 - ti4
+                h2[i] = tr4 + ti3
+                h1[ic] = tr4 - ti3
+                i &+= 2
             }
         }
     }

@@ -11,21 +11,20 @@ public func conv2d3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePoin
     let o = conv3x3OutputShape(shape, stride: stride, channels: outChannels)
     let top = samePadding(input: shape.h, kernel: 3, stride: stride).before
     let left = samePadding(input: shape.w, kernel: 3, stride: stride).before
+    // im2col; wrapping index arithmetic (offsets are bounded by the buffer sizes).
     let cin = shape.c, cols = 9 * cin
     for n in 0..<o.n {
         for oh in 0..<o.h {
             for ow in 0..<o.w {
-                let row = scratch + ((n * o.h + oh) * o.w + ow) * cols
+                let row = scratch + ((n &* o.h &+ oh) &* o.w &+ ow) &* cols
                 for kh in 0..<3 {
-                    let ih = oh * stride - top + kh
+                    let ih = oh &* stride &- top &+ kh
                     for kw in 0..<3 {
-                        let iw = ow * stride - left + kw
-                        let dst = row + (kh * 3 + kw) * cin
-                        if ih < 0 || ih >= shape.h || iw < 0 || iw >= shape.w {
-                            dst.update(repeating: 0, count: cin)
-                        } else {
-                            dst.update(from: input + ((n * shape.h + ih) * shape.w + iw) * cin, count: cin)
-                        }
+                        let iw = ow &* stride &- left &+ kw
+                        let dst = row + (kh &* 3 &+ kw) &* cin
+                        let inside = ih >= 0 && ih < shape.h && iw >= 0 && iw < shape.w
+                        let src = input + (((n &* shape.h &+ ih) &* shape.w &+ iw) &* cin)
+                        for ci in 0..<cin { dst[ci] = inside ? src[ci] : 0 }
                     }
                 }
             }

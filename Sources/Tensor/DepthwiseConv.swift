@@ -23,38 +23,63 @@ public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: Uns
         let input = UnsafePointer<Float>(bitPattern: src)!, out = UnsafeMutablePointer<Float>(bitPattern: dst)!
         let kernel = UnsafePointer<Float>(bitPattern: k)!, bias = b.flatMap { UnsafePointer<Float>(bitPattern: $0) }
         let n = row / o.h, oh = row % o.h
+        let ih0 = oh &* stride &- top
+        let rowInside = ih0 >= 0 && ih0 &+ 2 < shape.h
+        let zero = SIMD8<Float>(repeating: 0)
         for ow in 0..<o.w {
-            let y = out + ((n * o.h + oh) * o.w + ow) * c
+            let y = out + ((n &* o.h &+ oh) &* o.w &+ ow) &* c
+            let iw0 = ow &* stride &- left
             var ch = 0
+            if rowInside && iw0 >= 0 && iw0 &+ 2 < shape.w {
+                // Interior pixel: all nine taps in bounds, no checks; wrapping index arithmetic
+                // (every offset is bounded by the buffer sizes).
+                var x0 = input + ((n &* shape.h &+ ih0) &* shape.w &+ iw0) &* c
+                let rowStride = shape.w &* c
+                var k = kernel
+                while ch < vectorEnd {
+                    var acc = bias.map { load8($0 + ch) } ?? zero
+                    var x = x0, kk = k
+                    for _ in 0..<3 {
+                        acc += load8(x) * load8(kk)
+                        acc += load8(x + c) * load8(kk + c)
+                        acc += load8(x + c &* 2) * load8(kk + c &* 2)
+                        x += rowStride; kk += c &* 3
+                    }
+                    if relu { acc.replace(with: zero, where: acc .< zero) }
+                    UnsafeMutableRawPointer(y + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    ch &+= 8; x0 += 8; k += 8
+                }
+            }
+            // Border pixels: taps clipped to the image.
             while ch < vectorEnd {
                 var acc = bias.map { load8($0 + ch) } ?? SIMD8<Float>(repeating: 0)
                 for kh in 0..<3 {
-                    let ih = oh * stride - top + kh
+                    let ih = ih0 &+ kh
                     if ih < 0 || ih >= shape.h { continue }
                     for kw in 0..<3 {
-                        let iw = ow * stride - left + kw
+                        let iw = iw0 &+ kw
                         if iw < 0 || iw >= shape.w { continue }
-                        acc += load8(input + ((n * shape.h + ih) * shape.w + iw) * c + ch)
-                            * load8(kernel + (kh * 3 + kw) * c + ch)
+                        acc += load8(input + (((n &* shape.h &+ ih) &* shape.w &+ iw) &* c &+ ch))
+                            * load8(kernel + ((kh &* 3 &+ kw) &* c &+ ch))
                     }
                 }
-                if relu { acc.replace(with: SIMD8(repeating: 0), where: acc .< 0) }
+                if relu { acc.replace(with: zero, where: acc .< zero) }
                 UnsafeMutableRawPointer(y + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
-                ch += 8
+                ch &+= 8
             }
             while ch < c {
                 var acc = bias?[ch] ?? 0
                 for kh in 0..<3 {
-                    let ih = oh * stride - top + kh
+                    let ih = ih0 &+ kh
                     if ih < 0 || ih >= shape.h { continue }
                     for kw in 0..<3 {
-                        let iw = ow * stride - left + kw
+                        let iw = iw0 &+ kw
                         if iw < 0 || iw >= shape.w { continue }
-                        acc += input[((n * shape.h + ih) * shape.w + iw) * c + ch] * kernel[(kh * 3 + kw) * c + ch]
+                        acc += input[((n &* shape.h &+ ih) &* shape.w &+ iw) &* c &+ ch] * kernel[(kh &* 3 &+ kw) &* c &+ ch]
                     }
                 }
                 y[ch] = relu ? max(acc, 0) : acc
-                ch += 1
+                ch &+= 1
             }
         }
     }

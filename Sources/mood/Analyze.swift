@@ -33,8 +33,10 @@ struct Analyze: ParsableCommand {
         var failures = 0
         for file in files {
             do {
-                let output = try yamnet(readWaveform(file))
+                let waveform = try readWaveform(file)
+                let output = try yamnet(waveform)
                 reports.append(FileReport(file: file, output: output, classes: classes, top: top, frames: frames,
+                                          duration: Double(waveform.count) / Double(yamnet.params.frontend.sampleRate),
                                           hopSeconds: yamnet.params.frontend.patchHopSeconds))
             } catch {
                 failures += 1
@@ -70,11 +72,12 @@ struct FileReport: Codable {
     var top: [ClassScore]
     var frames: [PatchReport]?
 
-    init(file: String, output: YAMNetOutput, classes: ClassMap, top k: Int, frames: Bool, hopSeconds: Double) {
+    init(file: String, output: YAMNetOutput, classes: ClassMap, top k: Int, frames: Bool,
+         duration: Double, hopSeconds: Double) {
         self.file = file
         let n = output.patchCount, c = output.scores.shape[1]
         patches = n
-        duration_s = Double(output.logMel.frames) * 0.010
+        duration_s = duration
         var mean = [Double](repeating: 0, count: c)
         for i in 0..<n { for j in 0..<c { mean[j] += Double(output.scores.data[i * c + j]) } }
         let order = (0..<c).sorted { mean[$0] > mean[$1] || (mean[$0] == mean[$1] && $0 < $1) }
@@ -88,7 +91,7 @@ struct FileReport: Codable {
     }
 
     func printText() {
-        print("\(file)  (\(patches) patches)")
+        print("\(file)  (\(String(format: "%.2f", duration_s)) s, \(patches) patches)")
         for (rank, s) in top.enumerated() {
             print(String(format: "  %2d. %-40@ %.4f", rank + 1, s.name as NSString, Double(s.score)))
         }

@@ -14,6 +14,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads for inference.")
     var threads: Int = 1
 
+    @Option(help: "Patches per network batch (memory grows linearly with it).")
+    var batch: Int = 16
+
     var weightsPath: String {
         weights ?? ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] ?? "Weights/yamnet.bin"
     }
@@ -23,7 +26,7 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNet(weights: YAMNetWeights(path: path), threads: max(1, threads))
+        return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
     }
 
     func loadClassMap() throws -> ClassMap {

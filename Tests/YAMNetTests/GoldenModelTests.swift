@@ -14,7 +14,8 @@ import YAMNet
         let golden = try! Golden.load()
         let bytes = WeightFile.encode(model: "yamnet", records: SeededWeights.records(golden))
         precondition(bytes.count == golden.yamnet.weights_size, "seeded weights: \(bytes.count) bytes, exporter wrote \(golden.yamnet.weights_size)")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("golden-yamnet-\(getpid()).bin").path
+        // One fixed name (overwritten each run): the file is a pure function of the manifest.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mood-golden-yamnet-\(golden.yamnet.weights_crc32).bin").path
         try! Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }()

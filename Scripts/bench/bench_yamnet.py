@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""End-to-end YAMNet speed: TensorFlow (tf.function) against our `mood bench yamnet`.
+
+usage: bench_yamnet.py [--seconds 60] [--repeats 5] [--mood .build/release/mood] [--json-out PATH]
+
+Both sides run waveform -> pad -> log-mel -> patches -> network -> scores on the same length of
+the same kind of synthetic audio, with the same seeded weights (make_golden.py's generator, saved
+as legacy HDF5 and converted by the real exporter), for 1 and 2 threads; each is warmed up once
+and the median of --repeats runs is reported. Every TF measurement and the weight creation run in
+their own subprocess (this script with --worker), so thread settings are applied before any op.
+See README.md beside this file.
+"""
+
+import argparse
+import json
+import os
+import re
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+GOLDEN = os.path.join(REPO, "Scripts", "golden")
+EXPORTER = os.path.join(REPO, "Scripts", "export_yamnet.py")
+THREADS = (1, 2)
+SR = 16000
+
+
+def bench_audio(seconds):
+    """The generator of Sources/mood/Bench.swift `benchAudio`: 0.2/0.1/0.05 tones at
+    440/1234/3000 Hz plus 0.05 * (uniform - 0.5) from a 32-bit LCG (seed 12345), float64 then
+    float32. Meant to be the same audio; bit equality with Swift's sin is not guaranteed."""
+    import numpy as np
+
+    n = int(seconds * SR)
+    state = 12345
+    noise = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        state = (state * 1664525 + 1013904223) & 0xFFFFFFFF
+        noise[i] = (state >> 8) / float(1 << 24) - 0.5
+    t = np.arange(n, dtype=np.float64) / SR
+    tones = (0.2 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.sin(2 * np.pi * 1234 * t)
+             + 0.05 * np.sin(2 * np.pi * 3000 * t))
+    return (tones + 0.05 * noise).astype(np.float32)
+
+
+# --- workers (subprocesses) ----------------------------------------------------------------
+
+def worker_weights(tmp):
+    """Seeded weights -> tmp/yamnet.h5 (tf_keras legacy HDF5) -> tmp/yamnet.bin (exporter)."""
+    sys.path.insert(0, GOLDEN)
+    sys.path.insert(0, os.path.join(REPO, "Scripts"))
+    import make_golden  # noqa: E402  (tensor_specs/generate_weights; its TF settings stay here)
+    import yamnet_tf  # noqa: E402
+
+    tensors = make_golden.generate_weights(make_golden.tensor_specs())
+    model = yamnet_tf.build_yamnet(yamnet_tf.Params())
+    yamnet_tf.set_weights_by_name(model, tensors)
+    h5_path, bin_path = os.path.join(tmp, "yamnet.h5"), os.path.join(tmp, "yamnet.bin")
+    model.save_weights(h5_path, save_format="h5")
+    result = subprocess.run([sys.executable, EXPORTER, h5_path, bin_path],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"exporter failed:\n{result.stdout}{result.stderr}")
+    return {"h5": h5_path, "bin": bin_path, "exporter": result.stdout.strip()}
+
+
+def worker_tf(h5_path, threads, seconds, repeats):
+    import numpy as np
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    sys.path.insert(0, GOLDEN)
+    import tf_keras as keras  # noqa: E402
+    import yamnet_tf  # noqa: E402
+
+    params = yamnet_tf.Params()
+    model = yamnet_tf.build_yamnet(params)
+    model.load_weights(h5_path)
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def infer(waveform):
+        # What the TF Hub model computes: (scores, embeddings, log_mel) of the padded waveform.
+        padded = yamnet_tf.pad_waveform(waveform, params)
+        log_mel, patches = yamnet_tf.waveform_to_log_mel_spectrogram_patches(padded, params)
+        scores, embeddings, _logits = model(patches, training=False)
+        return scores, embeddings, log_mel
+
+    waveform = tf.constant(bench_audio(seconds))
+    scores, _, _ = infer(waveform)             # warm-up: traces and compiles the graph
+    scores.numpy()
+    times = []
+    for _ in range(max(repeats, 1)):
+        start = time.perf_counter()
+        scores, embeddings, log_mel = infer(waveform)
+        scores.numpy()                         # results on the host, as ours returns them
+        times.append(time.perf_counter() - start)
+    return {
+        "threads": threads,
+        "seconds": seconds,
+        "patches": int(scores.shape[0]),
+        "median_s": float(np.median(times)),
+        "times_s": times,
+        "repeats": len(times),
+        "tensorflow": tf.__version__,
+        "tf_keras": keras.__version__,
+        "onednn_env": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "(unset: TF default)"),
+        "intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+        "inter_op": tf.config.threading.get_inter_op_parallelism_threads(),
+    }
+
+
+def run_worker(args, env=None):
+    """Runs this script with --worker ARGS; returns (its JSON result, its stderr lines)."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker"] + [str(a) for a in args]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"worker {args} failed ({result.returncode}):\n"
+                         f"{result.stdout}{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr.splitlines()
+
+
+def tf_env(threads):
+    env = dict(os.environ)
+    env.update({"OMP_NUM_THREADS": str(threads), "TF_NUM_INTRAOP_THREADS": str(threads),
+                "TF_NUM_INTEROP_THREADS": "1"})
+    return env
+
+
+# --- main ----------------------------------------------------------------------------------
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of audio (60)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (5)")
+    parser.add_argument("--mood", default=os.path.join(REPO, ".build", "release", "mood"),
+                        help="our binary (.build/release/mood)")
+    parser.add_argument("--json-out", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        kind = args.worker[0]
+        if kind == "weights":
+            out = worker_weights(args.worker[1])
+        elif kind == "tf":
+            out = worker_tf(args.worker[1], int(args.worker[2]), float(args.worker[3]),
+                            int(args.worker[4]))
+        else:
+            raise SystemExit(f"unknown worker {kind}")
+        print(json.dumps(out))
+        return
+
+    import numpy as np
+
+    command = " ".join(shlex.quote(a) for a in [sys.executable] + sys.argv)
+    if not os.access(args.mood, os.X_OK):
+        raise SystemExit(f"{args.mood}: not found; build with `swift build -c release`")
+    started = time.perf_counter()
+    tmp = tempfile.mkdtemp(prefix="bench-yamnet-")
+    try:
+        weights, _ = run_worker(["weights", tmp])
+        print(f"weights: {weights['exporter']}", flush=True)
+
+        tf_results, tf_logs = {}, []
+        for n in THREADS:
+            res, log = run_worker(["tf", weights["h5"], n, args.seconds, args.repeats], tf_env(n))
+            tf_results[n] = res
+            for line in log:  # drop the timestamp, keep each message once
+                line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ", "", line)
+                if line.strip() and line not in tf_logs:
+                    tf_logs.append(line)
+            print(f"tf   threads={n}: median {res['median_s']:.3f} s  "
+                  f"runs {' '.join(f'{t:.3f}' for t in res['times_s'])}", flush=True)
+
+        ours = {}
+        mood_cmds = {}
+        for n in THREADS:
+            cmd = [args.mood, "bench", "yamnet", "--weights", weights["bin"],
+                   "--seconds", f"{args.seconds:g}", "--threads", str(n),
+                   "--repeats", str(args.repeats), "--json"]
+            mood_cmds[n] = " ".join(shlex.quote(c) for c in cmd)
+            result = subprocess.run(cmd, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise SystemExit(f"{mood_cmds[n]} failed:\n{result.stdout}{result.stderr}")
+            ours[n] = json.loads(result.stdout.strip().splitlines()[-1])
+            print(f"ours threads={n}: median {ours[n]['median_s']:.3f} s", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+
+    tf_version = tf_results[THREADS[0]]["tensorflow"]
+    rows = []
+    for n in THREADS:
+        t_tf, t_ours = tf_results[n]["median_s"], ours[n]["median_s"]
+        rows.append({"threads": n, "tf_median_s": t_tf, "ours_median_s": t_ours,
+                     "tf_x_realtime": args.seconds / t_tf, "ours_x_realtime": args.seconds / t_ours,
+                     "ratio_tf_over_ours": t_tf / t_ours,
+                     "patches_tf": tf_results[n]["patches"], "patches_ours": ours[n]["patches"]})
+
+    print()
+    print(f"command:    {command}")
+    print(f"cpu:        {cpu_model()} ({os.cpu_count()} logical CPUs)")
+    print(f"versions:   tensorflow {tf_version}, tf_keras {tf_results[THREADS[0]]['tf_keras']}, "
+          f"numpy {np.__version__}, python {platform.python_version()}")
+    print(f"tf:         tf.function, TF_ENABLE_ONEDNN_OPTS={tf_results[THREADS[0]]['onednn_env']}, "
+          f"inter_op 1")
+    blas_env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
+    print(f"env:        {blas_env or 'no OPENBLAS_* set'}")
+    print(f"audio:      {args.seconds:g} s synthetic, {rows[0]['patches_tf']} patches (TF) / "
+          f"{rows[0]['patches_ours']} (ours); warm-up 1, median of {args.repeats}")
+    print()
+    print(f"{'threads':>7}  {'TF median s':>11}  {'ours median s':>13}  {'TF x RT':>8}  "
+          f"{'ours x RT':>9}  {'TF/ours':>7}")
+    for r in rows:
+        print(f"{r['threads']:>7}  {r['tf_median_s']:>11.3f}  {r['ours_median_s']:>13.3f}  "
+              f"{r['tf_x_realtime']:>8.1f}  {r['ours_x_realtime']:>9.1f}  "
+              f"{r['ratio_tf_over_ours']:>7.2f}")
+    print("(TF/ours > 1: ours is faster)")
+    if tf_logs:
+        print()
+        print("TF stderr (deduplicated):")
+        for line in tf_logs:
+            print(f"  {line}")
+    print(f"\ntotal wall time {elapsed:.1f} s")
+
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({"command": command, "cpu": cpu_model(), "cpus": os.cpu_count(),
+                       "versions": {"tensorflow": tf_version, "numpy": np.__version__,
+                                    "tf_keras": tf_results[THREADS[0]]["tf_keras"]},
+                       "seconds": args.seconds, "repeats": args.repeats, "rows": rows,
+                       "tf": [tf_results[n] for n in THREADS], "ours": [ours[n] for n in THREADS],
+                       "mood_commands": [mood_cmds[n] for n in THREADS],
+                       "openblas_env": blas_env, "wall_s": elapsed}, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
