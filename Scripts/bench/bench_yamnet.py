@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end YAMNet speed: TensorFlow (tf.function) against our `mood bench yamnet`.
 
-usage: bench_yamnet.py [--seconds 60] [--repeats 5] [--mood .build/release/mood] [--json-out PATH]
+usage: bench_yamnet.py [--seconds 60] [--repeats 5] [--rounds 3] [--mood .build/release/mood] [--json-out PATH]
 
 Both sides run waveform -> pad -> log-mel -> patches -> network -> scores on the same length of
 the same kind of synthetic audio, with the same seeded weights (make_golden.py's generator, saved
@@ -18,6 +18,7 @@ import re
 import platform
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -150,6 +151,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds of audio (60)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (5)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of every case; the median over rounds is reported (3)")
     parser.add_argument("--mood", default=os.path.join(REPO, ".build", "release", "mood"),
                         help="our binary (.build/release/mood)")
     parser.add_argument("--json-out", metavar="PATH", help="also write the results as JSON")
@@ -179,29 +182,31 @@ def main():
         weights, _ = run_worker(["weights", tmp])
         print(f"weights: {weights['exporter']}", flush=True)
 
-        tf_results, tf_logs = {}, []
-        for n in THREADS:
-            res, log = run_worker(["tf", weights["h5"], n, args.seconds, args.repeats], tf_env(n))
-            tf_results[n] = res
-            for line in log:  # drop the timestamp, keep each message once
-                line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ", "", line)
-                if line.strip() and line not in tf_logs:
-                    tf_logs.append(line)
-            print(f"tf   threads={n}: median {res['median_s']:.3f} s  "
-                  f"runs {' '.join(f'{t:.3f}' for t in res['times_s'])}", flush=True)
-
-        ours = {}
-        mood_cmds = {}
-        for n in THREADS:
-            cmd = [args.mood, "bench", "yamnet", "--weights", weights["bin"],
-                   "--seconds", f"{args.seconds:g}", "--threads", str(n),
-                   "--repeats", str(args.repeats), "--json"]
-            mood_cmds[n] = " ".join(shlex.quote(c) for c in cmd)
-            result = subprocess.run(cmd, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise SystemExit(f"{mood_cmds[n]} failed:\n{result.stdout}{result.stderr}")
-            ours[n] = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"ours threads={n}: median {ours[n]['median_s']:.3f} s", flush=True)
+        # Rounds interleave TF and ours for each thread count, so a slow spell of this shared
+        # machine hits both sides; the reported figure is the median over rounds.
+        tf_rounds, our_rounds, tf_logs, mood_cmds = {n: [] for n in THREADS}, {n: [] for n in THREADS}, [], {}
+        for r in range(args.rounds):
+            for n in THREADS:
+                res, log = run_worker(["tf", weights["h5"], n, args.seconds, args.repeats], tf_env(n))
+                tf_rounds[n].append(res)
+                for line in log:  # drop the timestamp, keep each message once
+                    line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ", "", line)
+                    if line.strip() and line not in tf_logs:
+                        tf_logs.append(line)
+                cmd = [args.mood, "bench", "yamnet", "--weights", weights["bin"],
+                       "--seconds", f"{args.seconds:g}", "--threads", str(n),
+                       "--repeats", str(args.repeats), "--json"]
+                mood_cmds[n] = " ".join(shlex.quote(c) for c in cmd)
+                result = subprocess.run(cmd, capture_output=True, text=True)
+                if result.returncode != 0:
+                    raise SystemExit(f"{mood_cmds[n]} failed:\n{result.stdout}{result.stderr}")
+                our_rounds[n].append(json.loads(result.stdout.strip().splitlines()[-1]))
+                print(f"round {r + 1} threads={n}: tf median {res['median_s']:.3f} s, "
+                      f"ours median {our_rounds[n][-1]['median_s']:.3f} s", flush=True)
+        tf_results = {n: dict(tf_rounds[n][0], median_s=statistics.median(x["median_s"] for x in tf_rounds[n]))
+                      for n in THREADS}
+        ours = {n: dict(our_rounds[n][0], median_s=statistics.median(x["median_s"] for x in our_rounds[n]))
+                for n in THREADS}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.perf_counter() - started
@@ -225,7 +230,8 @@ def main():
     blas_env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
     print(f"env:        {blas_env or 'no OPENBLAS_* set'}")
     print(f"audio:      {args.seconds:g} s synthetic, {rows[0]['patches_tf']} patches (TF) / "
-          f"{rows[0]['patches_ours']} (ours); warm-up 1, median of {args.repeats}")
+          f"{rows[0]['patches_ours']} (ours); warm-up 1, median of {args.repeats} runs, "
+          f"median over {args.rounds} interleaved rounds")
     print()
     print(f"{'threads':>7}  {'TF median s':>11}  {'ours median s':>13}  {'TF x RT':>8}  "
           f"{'ours x RT':>9}  {'TF/ours':>7}")
@@ -246,8 +252,9 @@ def main():
             json.dump({"command": command, "cpu": cpu_model(), "cpus": os.cpu_count(),
                        "versions": {"tensorflow": tf_version, "numpy": np.__version__,
                                     "tf_keras": tf_results[THREADS[0]]["tf_keras"]},
-                       "seconds": args.seconds, "repeats": args.repeats, "rows": rows,
-                       "tf": [tf_results[n] for n in THREADS], "ours": [ours[n] for n in THREADS],
+                       "seconds": args.seconds, "repeats": args.repeats, "rounds": args.rounds,
+                       "rows": rows, "tf": [tf_rounds[n] for n in THREADS],
+                       "ours": [our_rounds[n] for n in THREADS],
                        "mood_commands": [mood_cmds[n] for n in THREADS],
                        "openblas_env": blas_env, "wall_s": elapsed}, f, indent=1)
             f.write("\n")

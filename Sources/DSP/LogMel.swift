@@ -1,26 +1,34 @@
+import Dispatch
+
 /// YAMNet's log-mel spectrogram: `log(mel(|STFT|) + logOffset)`, [frames, melBands] row-major.
 ///
 /// Frames: 1 + (L − 400)/160 for L ≥ 400 samples, else 0 (no padding here; `PatchFrontend`
 /// pads as YAMNet does). Magnitudes are projected on the mel weight matrix with double
 /// accumulation over each filter's nonzero bins, rounded to float32, offset and logged with
-/// TensorFlow's float32 log. Input must be finite. ref: yamnet features.py,
-/// waveform_to_log_mel_spectrogram_patches
+/// TensorFlow's float32 log. Input must be finite. Frames are split over `threads` threads,
+/// each with its own STFT buffers; one instance serves one caller at a time.
+/// ref: yamnet features.py, waveform_to_log_mel_spectrogram_patches
 public final class LogMelSpectrogram: @unchecked Sendable {
     public let params: FrontendParams
-    public let stft: MagnitudeSTFT
+    public var stft: MagnitudeSTFT { stfts[0] }
+    private let stfts: [MagnitudeSTFT]            // one per thread
     /// Mel weights [spectrogramBins, melBands], row-major, as TensorFlow computes them.
     public let melMatrix: [Float]
     /// Sparse form of the matrix for the projection: band m covers bins
     /// filterStart[m] ..< filterStart[m] + filterLength[m], with weights from filterOffset[m].
     private let filterStart: [Int], filterLength: [Int], filterOffset: [Int]
     private let filterWeights: [Double]
-    private let magnitudes: UnsafeMutablePointer<Float>
+    private let magnitudes: UnsafeMutablePointer<Float>   // [threads, bins]
     private let logOffset: Float
 
-    public init(params: FrontendParams = FrontendParams()) throws(DSPError) {
+    public init(params: FrontendParams = FrontendParams(), threads: Int = 1) throws(DSPError) {
         self.params = params
-        stft = try MagnitudeSTFT(frameLength: params.windowSamples, hop: params.hopSamples,
-                                 fftLength: params.fftLength)
+        var stfts: [MagnitudeSTFT] = []
+        for _ in 0..<max(1, threads) {
+            stfts.append(try MagnitudeSTFT(frameLength: params.windowSamples, hop: params.hopSamples,
+                                           fftLength: params.fftLength))
+        }
+        self.stfts = stfts
         let bins = params.spectrogramBins, bands = params.melBands
         let matrix = try melWeightMatrix(melBins: bands, spectrogramBins: bins,
                                          sampleRate: Float(params.sampleRate),
@@ -36,7 +44,7 @@ public final class LogMelSpectrogram: @unchecked Sendable {
             weights += column[first..<(last + 1)]
         }
         (filterStart, filterLength, filterOffset, filterWeights) = (start, length, offset, weights)
-        magnitudes = .allocate(capacity: bins)
+        magnitudes = .allocate(capacity: bins * stfts.count)
         logOffset = Float(params.logOffset)
     }
 
@@ -52,14 +60,28 @@ public final class LogMelSpectrogram: @unchecked Sendable {
                         into out: UnsafeMutablePointer<Float>) throws(DSPError) {
         try checkFinite(waveform)
         guard let base = waveform.baseAddress else { return }
+        let frames = frameCount(samples: waveform.count), workers = min(stfts.count, frames)
+        guard workers > 1 else { return frames == 0 ? () : computeFrames(0..<frames, of: base, into: out, worker: 0) }
+        let (src, dst) = (UInt(bitPattern: base), UInt(bitPattern: out))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            computeFrames((worker * frames / workers)..<((worker + 1) * frames / workers),
+                          of: UnsafePointer(bitPattern: src)!, into: UnsafeMutablePointer(bitPattern: dst)!,
+                          worker: worker)
+        }
+    }
+
+    /// Frames `range` with worker `worker`'s STFT and magnitude buffer.
+    private func computeFrames(_ range: Range<Int>, of waveform: UnsafePointer<Float>,
+                               into out: UnsafeMutablePointer<Float>, worker: Int) {
+        let stft = stfts[worker], mags = magnitudes + worker * params.spectrogramBins
         filterWeights.withUnsafeBufferPointer { weights in
-            for f in 0..<frameCount(samples: waveform.count) {
-                stft.magnitude(of: base, start: f * stft.hop, into: magnitudes)
+            for f in range {
+                stft.magnitude(of: waveform, start: f * stft.hop, into: mags)
                 let row = out + f * bands
                 for m in 0..<bands {
-                    let mags = magnitudes + filterStart[m], w = weights.baseAddress! + filterOffset[m]
+                    let x = mags + filterStart[m], w = weights.baseAddress! + filterOffset[m]
                     var sum = 0.0
-                    for j in 0..<filterLength[m] { sum += Double(mags[j]) * w[j] }
+                    for j in 0..<filterLength[m] { sum += Double(x[j]) * w[j] }
                     row[m] = tfLog(Float(sum) + logOffset)
                 }
             }

@@ -3,11 +3,12 @@
 /// input [N, H, W, Cin]; kernel [3, 3, Cin, Cout] (HWIO, TensorFlow's layout); bias [Cout];
 /// out [N, Ho, Wo, Cout] with Ho = ceil(H/stride), Wo = ceil(W/stride).
 /// Fast path: im2col into `scratch` ([N·Ho·Wo, 9·Cin], see `conv2d3x3ScratchCount`) and one
-/// `sgemm` against the kernel viewed as [9·Cin, Cout]. ref: llm.c, matmul_forward; Keras Conv2D.
+/// `sgemm` against the kernel viewed as [9·Cin, Cout], rows split over `threads` threads.
+/// ref: llm.c, matmul_forward; Keras Conv2D.
 public func conv2d3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                              shape: NHWC, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                              outChannels: Int, stride: Int, relu: Bool,
-                             scratch: UnsafeMutablePointer<Float>) {
+                             scratch: UnsafeMutablePointer<Float>, threads: Int = 1) {
     let o = conv3x3OutputShape(shape, stride: stride, channels: outChannels)
     let top = samePadding(input: shape.h, kernel: 3, stride: stride).before
     let left = samePadding(input: shape.w, kernel: 3, stride: stride).before
@@ -30,9 +31,8 @@ public func conv2d3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePoin
             }
         }
     }
-    let rows = o.n * o.h * o.w
-    sgemm(m: rows, n: outChannels, k: cols, a: scratch, b: kernel, c: out)
-    biasActivation(out, rows: rows, cols: outChannels, bias: bias, relu: relu)
+    gemmBiasActivation(m: o.n * o.h * o.w, n: outChannels, k: cols, a: scratch, b: kernel, out: out,
+                       bias: bias, relu: relu, threads: threads)
 }
 
 /// Floats of scratch space `conv2d3x3Forward` needs.

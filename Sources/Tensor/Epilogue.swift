@@ -1,5 +1,23 @@
-/// Adds `bias[col]` to every row of `out` [rows, cols] and applies ReLU when `relu` is set:
-/// the epilogue fused into each producing kernel.
+/// out[M, N] = act(A[M, K] · B[K, N] + bias): one `sgemm` per block of rows, each followed at
+/// once by its bias + ReLU epilogue while the block is still in cache. With `threads` > 1 the
+/// row blocks run on our own threads with OpenBLAS single-threaded (`BLASThreads`), so no BLAS
+/// worker spins on a core that the depthwise kernel or the front end needs.
+func gemmBiasActivation(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                        out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+                        threads: Int) {
+    let blocks = threads > 1 && m >= 32 * threads ? threads : 1
+    let (pa, pb, po) = (UInt(bitPattern: a), UInt(bitPattern: b), UInt(bitPattern: out))
+    let pbias = bias.map { UInt(bitPattern: $0) }
+    parallelFor(blocks, threads: blocks) { block in
+        let rows = (block * m / blocks)..<((block + 1) * m / blocks)
+        let a = UnsafePointer<Float>(bitPattern: pa)! + rows.lowerBound * k
+        let out = UnsafeMutablePointer<Float>(bitPattern: po)! + rows.lowerBound * n
+        sgemm(m: rows.count, n: n, k: k, a: a, b: UnsafePointer(bitPattern: pb)!, c: out)
+        biasActivation(out, rows: rows.count, cols: n, bias: pbias.flatMap { UnsafePointer(bitPattern: $0) }, relu: relu)
+    }
+}
+
+/// Adds `bias[col]` to every row of `out` [rows, cols] and applies ReLU when `relu` is set.
 @inline(__always)
 func biasActivation(_ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                     bias: UnsafePointer<Float>?, relu: Bool) {

@@ -27,7 +27,8 @@ public func sgemmNaive(m: Int, n: Int, k: Int,
     }
 }
 
-/// Threads OpenBLAS may use (process-wide). ref: OpenBLAS openblas_set_num_threads
+/// Threads OpenBLAS may use (process-wide). The engine keeps it at 1 and parallelises over
+/// row blocks itself (`gemmBiasActivation`). ref: OpenBLAS openblas_set_num_threads
 public enum BLASThreads {
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
     public static var current: Int { Int(openblas_get_num_threads()) }

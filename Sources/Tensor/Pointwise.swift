@@ -1,12 +1,13 @@
 /// Pointwise (1×1) convolution: one `sgemm` over all N·H·W positions of the batch,
 /// [N·H·W, Cin] · [Cin, Cout], with bias and optional ReLU fused.
 /// input [N, H, W, Cin]; kernel [Cin, Cout] (TensorFlow's [1, 1, Cin, Cout]); out [N, H, W, Cout].
+/// Rows are split over `threads` threads (see `gemmBiasActivation`).
 public func pointwiseConvForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                                  shape: NHWC, kernel: UnsafePointer<Float>,
-                                 bias: UnsafePointer<Float>?, outChannels: Int, relu: Bool) {
-    let rows = shape.n * shape.h * shape.w
-    sgemm(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out)
-    biasActivation(out, rows: rows, cols: outChannels, bias: bias, relu: relu)
+                                 bias: UnsafePointer<Float>?, outChannels: Int, relu: Bool,
+                                 threads: Int = 1) {
+    gemmBiasActivation(m: shape.n * shape.h * shape.w, n: outChannels, k: shape.c, a: input, b: kernel,
+                       out: out, bias: bias, relu: relu, threads: threads)
 }
 
 /// The naive twin of `pointwiseConvForward`.

@@ -29,16 +29,17 @@ public final class YAMNet {
     private var states: [Int: RunState] = [:]
 
     /// - Parameters:
-    ///   - threads: threads for OpenBLAS and the depthwise kernel (process-wide for OpenBLAS).
+    ///   - threads: threads for the front end and every kernel (OpenBLAS itself is set to one
+    ///     thread, process-wide: the engine splits its GEMMs over row blocks).
     public init(weights: YAMNetWeights, params: Params = Params(), maxBatch: Int = 16, threads: Int = 1) throws {
         precondition(maxBatch > 0)
         self.params = params
         self.weights = weights
         self.maxBatch = maxBatch
         self.threads = threads
-        logMel = try LogMelSpectrogram(params: params.frontend)
+        logMel = try LogMelSpectrogram(params: params.frontend, threads: threads)
         frontend = PatchFrontend(params: params.frontend)
-        BLASThreads.set(threads)
+        BLASThreads.set(1)          // we parallelise GEMMs over row blocks ourselves
     }
 
     /// Runs the whole pipeline on `waveform` (16 kHz mono, finite samples; any length, padded
@@ -75,26 +76,66 @@ public final class YAMNet {
 
     private func state(batch: Int) -> RunState {
         if let s = states[batch] { return s }
-        let s = RunState(batch: batch, params: params)
+        let s = RunState(batch: batch, params: params, workers: threads)
         states[batch] = s
         return s
     }
 
     /// The network on `state.patches` → embeddings, logits, scores. ref: yamnet.py, yamnet
+    ///
+    /// The first `RunState.earlyRowCount` rows (large activations, few channels) run one slice of
+    /// patches at a time so their activations stay in cache, the slices spread over the worker
+    /// threads (coarse-grained: one parallel region per batch); their outputs are gathered in
+    /// `state.ping`. The later rows run on the whole batch, where GEMMs need the rows of many
+    /// patches, each kernel splitting its rows over the threads.
     private func forward(_ state: RunState) {
-        var shape = NHWC(n: state.batch, h: params.patchFrames, w: params.patchBands, c: 1)
-        // Row 1 reads the patches and writes `ping`; each separable row then runs depthwise
-        // ping → pong and pointwise pong → ping, so the activation always ends in `ping`.
-        let current = state.ping, other = state.pong
-        for layer in weights.layers {
+        let input = NHWC(n: state.slice, h: params.patchFrames, w: params.patchBands, c: 1)
+        let slices = (state.batch + state.slice - 1) / state.slice
+        let workers = min(threads, slices)
+        let early = YAMNetLayers.shapes(batch: 1, params: params)[state.earlyRows - 1]
+        let (patchSize, earlySize) = (input.h * input.w, early.count)
+        // Workers read the immutable weights and write disjoint slices of `state`.
+        let box = UncheckedSendable(value: (model: self, state: state))
+        parallelFor(workers, threads: workers) { worker in
+            let (model, state) = box.value
+            var slice = worker * slices / workers
+            while slice < (worker + 1) * slices / workers {
+                let start = slice * state.slice, n = min(state.slice, state.batch - start)
+                _ = model.runRows(0..<state.earlyRows, input: state.patches + start * patchSize,
+                                 shape: NHWC(n: n, h: input.h, w: input.w, c: 1),
+                                 current: state.slicePing[worker], other: state.slicePong[worker],
+                                 scratch: state.scratch[worker], threads: 1)
+                (state.ping + start * earlySize).update(from: state.slicePing[worker], count: n * earlySize)
+                slice += 1
+            }
+        }
+        let shape = runRows(state.earlyRows..<weights.layers.count, input: state.ping,
+                            shape: NHWC(n: state.batch, h: early.h, w: early.w, c: early.c),
+                            current: state.ping, other: state.pong, scratch: state.scratch[0], threads: threads)
+        globalAveragePool(out: state.embeddings, input: state.ping, shape: shape)
+        weights.logitsKernel.withUnsafeBufferPointer { k in weights.logitsBias.withUnsafeBufferPointer { b in
+            denseForward(out: state.logits, input: state.embeddings, batch: state.batch, inputs: shape.c,
+                         kernel: k.baseAddress!, bias: b.baseAddress!, units: params.numClasses)
+        } }
+        sigmoid(out: state.scores, input: state.logits, count: state.batch * params.numClasses)
+    }
+
+    /// Runs table rows `rows` on `input` ([n, h, w, c]); the result ends in `current`. A conv
+    /// row reads `input` and writes `current`; a separable row runs depthwise current → other
+    /// and pointwise other → current (so `input` must be `current` from the second row on).
+    private func runRows(_ rows: Range<Int>, input: UnsafePointer<Float>, shape: NHWC,
+                         current: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>,
+                         scratch: UnsafeMutablePointer<Float>, threads: Int) -> NHWC {
+        var shape = shape
+        for layer in weights.layers[rows] {
             let spec = layer.spec
             switch spec.kind {
             case .conv:
                 let w = layer.conv!
                 w.kernel.withUnsafeBufferPointer { k in w.bias.withUnsafeBufferPointer { b in
-                    conv2d3x3Forward(out: current, input: state.patches, shape: shape, kernel: k.baseAddress!,
+                    conv2d3x3Forward(out: current, input: input, shape: shape, kernel: k.baseAddress!,
                                      bias: b.baseAddress!, outChannels: spec.filters, stride: spec.stride,
-                                     relu: true, scratch: state.scratch)
+                                     relu: true, scratch: scratch, threads: threads)
                 } }
                 shape = conv3x3OutputShape(shape, stride: spec.stride, channels: spec.filters)
             case .separable:
@@ -106,17 +147,14 @@ public final class YAMNet {
                 shape = conv3x3OutputShape(shape, stride: spec.stride, channels: shape.c)
                 pw.kernel.withUnsafeBufferPointer { k in pw.bias.withUnsafeBufferPointer { b in
                     pointwiseConvForward(out: current, input: other, shape: shape, kernel: k.baseAddress!,
-                                         bias: b.baseAddress!, outChannels: spec.filters, relu: true)
+                                         bias: b.baseAddress!, outChannels: spec.filters, relu: true, threads: threads)
                 } }
                 shape.c = spec.filters
             }
         }
-        let input = UnsafePointer(current)
-        globalAveragePool(out: state.embeddings, input: input, shape: shape)
-        weights.logitsKernel.withUnsafeBufferPointer { k in weights.logitsBias.withUnsafeBufferPointer { b in
-            denseForward(out: state.logits, input: state.embeddings, batch: state.batch, inputs: shape.c,
-                         kernel: k.baseAddress!, bias: b.baseAddress!, units: params.numClasses)
-        } }
-        sigmoid(out: state.scores, input: state.logits, count: state.batch * params.numClasses)
+        return shape
     }
 }
+
+/// Carries a value into a `@Sendable` closure whose callers guarantee exclusive access.
+struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value }

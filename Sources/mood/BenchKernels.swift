@@ -14,7 +14,7 @@ extension Bench {
         @Option(help: "Timed repetitions (the median is reported).") var repeats: Int = 9
 
         func run() {
-            BLASThreads.set(threads)
+            BLASThreads.set(1)
             let params = Params()
             var shape = NHWC(n: batch, h: params.patchFrames, w: params.patchBands, c: 1)
             var totals = (depthwise: 0.0, pointwise: 0.0, conv: 0.0)
@@ -31,7 +31,7 @@ extension Bench {
                     var scratch = [Float](repeating: 0, count: conv2d3x3ScratchCount(shape, stride: spec.stride))
                     let t = median(repeats) {
                         conv2d3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, bias: bias,
-                                         outChannels: spec.filters, stride: spec.stride, relu: true, scratch: &scratch)
+                                         outChannels: spec.filters, stride: spec.stride, relu: true, scratch: &scratch, threads: threads)
                     }
                     totals.conv += t
                     print(String(format: "layer%-2d conv      %@ → %@  %7.3f ms", i + 1, "\(shape)", "\(outShape)", t * 1000))
@@ -45,7 +45,7 @@ extension Bench {
                     var pwOut = [Float](repeating: 0, count: outShape.n * outShape.h * outShape.w * spec.filters)
                     let tp = median(repeats) {
                         pointwiseConvForward(out: &pwOut, input: out, shape: outShape, kernel: pwKernel, bias: pwBias,
-                                             outChannels: spec.filters, relu: true)
+                                             outChannels: spec.filters, relu: true, threads: threads)
                     }
                     totals.depthwise += td; totals.pointwise += tp
                     let macs = Double(outShape.n * outShape.h * outShape.w * shape.c * spec.filters)
