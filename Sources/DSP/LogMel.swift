@@ -18,7 +18,7 @@ public final class LogMelSpectrogram: @unchecked Sendable {
     /// filterStart[m] ..< filterStart[m] + filterLength[m], with weights from filterOffset[m].
     private let filterStart: [Int], filterLength: [Int], filterOffset: [Int]
     private let filterWeights: [Double]
-    private let magnitudes: UnsafeMutablePointer<Float>   // [threads, bins]
+    private let magnitudes: UnsafeMutablePointer<Float>   // [threads, 4, bins]
     private let logOffset: Float
 
     public init(params: FrontendParams = FrontendParams(), threads: Int = 1) throws(DSPError) {
@@ -44,7 +44,7 @@ public final class LogMelSpectrogram: @unchecked Sendable {
             weights += column[first..<(last + 1)]
         }
         (filterStart, filterLength, filterOffset, filterWeights) = (start, length, offset, weights)
-        magnitudes = .allocate(capacity: bins * stfts.count)
+        magnitudes = .allocate(capacity: 4 * bins * stfts.count)
         logOffset = Float(params.logOffset)
     }
 
@@ -70,20 +70,33 @@ public final class LogMelSpectrogram: @unchecked Sendable {
         }
     }
 
-    /// Frames `range` with worker `worker`'s STFT and magnitude buffer.
+    /// Frames `range` with worker `worker`'s STFT and magnitude buffer, four at a time.
     private func computeFrames(_ range: Range<Int>, of waveform: UnsafePointer<Float>,
                                into out: UnsafeMutablePointer<Float>, worker: Int) {
-        let stft = stfts[worker], mags = magnitudes + worker * params.spectrogramBins
-        filterWeights.withUnsafeBufferPointer { weights in
-            for f in range {
+        let stft = stfts[worker], bins = params.spectrogramBins
+        let mags = magnitudes + worker * 4 * bins
+        var f = range.lowerBound
+        while f < range.upperBound {
+            let count = min(4, range.upperBound - f)
+            if count == 4 {
+                stft.magnitude4(of: waveform, start: f * stft.hop, into: mags)
+            } else {
                 stft.magnitude(of: waveform, start: f * stft.hop, into: mags)
-                let row = out + f * bands
-                for m in 0..<bands {
-                    let x = mags + filterStart[m], w = weights.baseAddress! + filterOffset[m]
-                    var sum = 0.0
-                    for j in 0..<filterLength[m] { sum += Double(x[j]) * w[j] }
-                    row[m] = tfLog(Float(sum) + logOffset)
-                }
+            }
+            for i in 0..<(count == 4 ? 4 : 1) { project(mags + i * bins, into: out + (f + i) * bands) }
+            f += count == 4 ? 4 : 1
+        }
+    }
+
+    /// One frame's magnitudes → `bands` log-mel values.
+    @inline(__always)
+    private func project(_ magnitudes: UnsafePointer<Float>, into row: UnsafeMutablePointer<Float>) {
+        filterWeights.withUnsafeBufferPointer { weights in
+            for m in 0..<bands {
+                let x = magnitudes + filterStart[m], w = weights.baseAddress! + filterOffset[m]
+                var sum = 0.0
+                for j in 0..<filterLength[m] { sum += Double(x[j]) * w[j] }
+                row[m] = tfLog(Float(sum) + logOffset)
             }
         }
     }

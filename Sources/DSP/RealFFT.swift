@@ -10,8 +10,10 @@ import Foundation
 /// ~1e-3 differences in quiet bins unless the rounding is the same.
 ///
 /// Build once (twiddles are computed here, in double precision), run many times; `forward` is
-/// not thread-safe on one plan because it uses the plan's scratch buffer. Output is unscaled:
-/// X[k] = Σ x[t]·e^{-2πikt/n}, k = 0…n/2, i.e. n/2 + 1 complex bins.
+/// not thread-safe on one plan because it uses the plan's scratch buffers. Output is unscaled:
+/// X[k] = Σ x[t]·e^{-2πikt/n}, k = 0…n/2, i.e. n/2 + 1 complex bins. `forward4` transforms four
+/// frames at once in SIMD lanes; each lane performs exactly the scalar operations, so its
+/// results are identical to four `forward` calls.
 public final class RealFFTPlan: @unchecked Sendable {
     public let n: Int
     /// Radix of each pass, in pocketfft's factor order (the radix-2 pass first, if any).
@@ -20,6 +22,8 @@ public final class RealFFTPlan: @unchecked Sendable {
     private let twiddles: [[Float]]
     private let scratch: UnsafeMutablePointer<Float>
     private let work: UnsafeMutablePointer<Float>
+    private let scratch4: UnsafeMutablePointer<SIMD4<Float>>
+    private let work4: UnsafeMutablePointer<SIMD4<Float>>
 
     public init(n: Int) throws(DSPError) {
         guard n >= 2, n & (n - 1) == 0 else { throw .unsupportedFFTLength(n) }
@@ -51,11 +55,13 @@ public final class RealFFTPlan: @unchecked Sendable {
         twiddles = tws
         scratch = .allocate(capacity: n)
         work = .allocate(capacity: n)
+        scratch4 = .allocate(capacity: n)
+        work4 = .allocate(capacity: n)
     }
 
     deinit {
-        scratch.deallocate()
-        work.deallocate()
+        scratch.deallocate(); work.deallocate()
+        scratch4.deallocate(); work4.deallocate()
     }
 
     /// Transforms `input` (n real samples; fewer are zero-padded to n) into `n/2 + 1` complex
@@ -65,18 +71,33 @@ public final class RealFFTPlan: @unchecked Sendable {
         precondition(count <= n)
         work.update(from: input, count: count)
         if count < n { (work + count).update(repeating: 0, count: n - count) }
-        let out = halfComplexForward()
-        // ref: pocketfft general_r2c — halfcomplex [r0, r1, i1, …, r_{n/2}] to complex bins.
-        real[0] = out[0]; imag[0] = 0
+        unpack(halfComplexForward(work, scratch), real: real, imag: imag)
+    }
+
+    /// Four frames at once: `input[t]` holds sample t of each frame in its four lanes (fewer
+    /// than n samples are zero-padded); bins go to `real`/`imag` the same way.
+    public func forward4(_ input: UnsafePointer<SIMD4<Float>>, count: Int,
+                         real: UnsafeMutablePointer<SIMD4<Float>>, imag: UnsafeMutablePointer<SIMD4<Float>>) {
+        precondition(count <= n)
+        work4.update(from: input, count: count)
+        if count < n { (work4 + count).update(repeating: SIMD4(repeating: 0), count: n - count) }
+        unpack(halfComplexForward(work4, scratch4), real: real, imag: imag)
+    }
+
+    /// ref: pocketfft general_r2c — halfcomplex [r0, r1, i1, …, r_{n/2}] to complex bins.
+    private func unpack<T: FFTLane>(_ out: UnsafeMutablePointer<T>,
+                                    real: UnsafeMutablePointer<T>, imag: UnsafeMutablePointer<T>) {
+        real[0] = out[0]; imag[0] = .zero
         for k in 1..<(n / 2) {
             real[k] = out[2 * k - 1]
             imag[k] = out[2 * k]
         }
-        real[n / 2] = out[n - 1]; imag[n / 2] = 0
+        real[n / 2] = out[n - 1]; imag[n / 2] = .zero
     }
 
-    /// Runs the passes on `work`; returns the buffer holding the halfcomplex result.
-    private func halfComplexForward() -> UnsafeMutablePointer<Float> {
+    /// Runs the passes on `work` (using `scratch`); returns the buffer holding the result.
+    private func halfComplexForward<T: FFTLane>(_ work: UnsafeMutablePointer<T>,
+                                                _ scratch: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
         var p1 = work, p2 = scratch
         var l1 = n
         for k in stride(from: factors.count - 1, through: 0, by: -1) {
@@ -99,8 +120,8 @@ public final class RealFFTPlan: @unchecked Sendable {
     // fixed at init, and overflow checks on every index would dominate these loops.
 
     // ref: pocketfft radf2. cc is [ido, l1, 2], ch is [ido, 2, l1] (fastest index first).
-    private static func radf2(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
-                              ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
+    private static func radf2<T: FFTLane>(ido: Int, l1: Int, cc: UnsafeMutablePointer<T>,
+                                          ch: UnsafeMutablePointer<T>, wa: UnsafePointer<Float>?) {
         let cs = ido &* l1                                   // stride of cc's last index
         for k in 0..<l1 {
             let c0 = cc + k &* ido, c1 = c0 + cs               // CC(·, k, 0), CC(·, k, 1)
@@ -126,8 +147,8 @@ public final class RealFFTPlan: @unchecked Sendable {
     }
 
     // ref: pocketfft radf4. cc is [ido, l1, 4], ch is [ido, 4, l1].
-    private static func radf4(ido: Int, l1: Int, cc: UnsafeMutablePointer<Float>,
-                              ch: UnsafeMutablePointer<Float>, wa: UnsafePointer<Float>?) {
+    private static func radf4<T: FFTLane>(ido: Int, l1: Int, cc: UnsafeMutablePointer<T>,
+                                          ch: UnsafeMutablePointer<T>, wa: UnsafePointer<Float>?) {
         let hsqt2 = Float(0.707106781186547524400844362104849)
         let cs = ido &* l1
         for k in 0..<l1 {
@@ -175,7 +196,19 @@ public final class RealFFTPlan: @unchecked Sendable {
 
     /// (a + ib) = conj(c + id)·(e + if). ref: pocketfft MULPM.
     @inline(__always)
-    private static func mulpm(_ c: Float, _ d: Float, _ e: Float, _ f: Float) -> (Float, Float) {
+    private static func mulpm<T: FFTLane>(_ c: Float, _ d: Float, _ e: T, _ f: T) -> (T, T) {
         (c * e + d * f, c * f - d * e)
     }
 }
+
+/// What an FFT pass computes with: one frame (`Float`) or four frames in SIMD lanes.
+public protocol FFTLane {
+    static var zero: Self { get }
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Float, rhs: Self) -> Self
+    static prefix func - (operand: Self) -> Self
+}
+
+extension Float: FFTLane {}
+extension SIMD4: FFTLane where Scalar == Float {}

@@ -15,15 +15,15 @@ struct Bench: ParsableCommand {
 
         @Option(help: "Seconds of audio per log-mel run.") var seconds: Double = 60
         @Option(help: "Timed repetitions (the median is reported).") var repeats: Int = 7
-        @Option(help: "OpenBLAS threads for sgemm.") var threads: Int = 1
+        @Option(help: "Threads for the log-mel front end and for OpenBLAS's sgemm.") var threads: Int = 1
 
         func run() throws {
             let audio = benchAudio(seconds: seconds)
-            let logMel = try LogMelSpectrogram()
+            let logMel = try LogMelSpectrogram(threads: threads)
             var frames = 0
             let t = median(repeats) { frames = try! logMel(audio).frames }
-            print(String(format: "log-mel: %.1f s of audio (%d frames) in %.2f ms (median of %d) = %.0f× real time",
-                         seconds, frames, t * 1000, repeats, seconds / t))
+            print(String(format: "log-mel: %.1f s of audio (%d frames), %d thread(s): %.2f ms (median of %d) = %.0f× real time",
+                         seconds, frames, threads, t * 1000, repeats, seconds / t))
             BLASThreads.set(threads)
             // Square GEMM, and the shape of YAMNet's widest pointwise layer for 16 patches.
             for (m, n, k) in [(1024, 1024, 1024), (16 * 6 * 4, 512, 512), (16 * 48 * 32, 64, 32)] {

@@ -41,6 +41,22 @@ import TestSupport
         #expect(snr >= 90)
     }
 
+    /// Tolerance: 0 ulp. Four frames in SIMD lanes run the same operations as one frame each.
+    @Test func fourLanesEqualFourFrames() throws {
+        let golden = try Golden.load()
+        let input = try Golden.floats(golden.frontend.fft.input)
+        let n = 512, plan = try RealFFTPlan(n: n)
+        let lanes = (0..<n).map { t in SIMD4(input[t], input[n + t], input[2 * n + t], input[3 * n + t]) }
+        var re4 = [SIMD4<Float>](repeating: .zero, count: n / 2 + 1), im4 = re4
+        plan.forward4(lanes, count: n, real: &re4, imag: &im4)
+        var re = [Float](repeating: 0, count: n / 2 + 1), im = re
+        for lane in 0..<4 {
+            input.withUnsafeBufferPointer { plan.forward($0.baseAddress! + lane * n, count: n, real: &re, imag: &im) }
+            #expect(re4.map { $0[lane].bitPattern } == re.map(\.bitPattern))
+            #expect(im4.map { $0[lane].bitPattern } == im.map(\.bitPattern))
+        }
+    }
+
     @Test func rejectsUnsupportedLengths() {
         #expect(throws: DSPError.unsupportedFFTLength(400)) { try RealFFTPlan(n: 400) }
         #expect(throws: DSPError.unsupportedFFTLength(1)) { try RealFFTPlan(n: 1) }

@@ -83,6 +83,19 @@ import YAMNet
         #expect(d.relative <= 1e-6, "\(d)")
     }
 
+    /// Worker threads (slices of patches, GEMM row blocks, log-mel frames) must not change
+    /// results beyond BLAS summation order: tolerance 1e-6 of the largest embedding.
+    @Test func threadsDoNotChangeResults() throws {
+        let golden = try Golden.load()
+        let clip = try #require(golden.clips.first { $0.name == "long" })
+        let waveform = try Golden.floats(clip.input)
+        let parallel = try YAMNet(weights: YAMNetWeights(path: Self.weightsPath), maxBatch: 8, threads: 2)(waveform)
+        let serial = try Self.model(waveform)
+        #expect(parallel.logMel == serial.logMel)
+        let d = Difference(parallel.embeddings.data, serial.embeddings.data)
+        #expect(d.relative <= 1e-6, "\(d)")
+    }
+
     @Test func nonFiniteInputIsATypedError() throws {
         var waveform = [Float](repeating: 0, count: 20000)
         waveform[5] = .nan
