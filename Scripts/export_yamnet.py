@@ -239,14 +239,19 @@ def default_class_map():
     return None
 
 
-def install_class_map(source, output):
-    """Copies the class map next to OUTPUT; returns a short note for the summary line."""
+def read_class_map(source):
+    """The class map's bytes, after checking it is YAMNet's (header and 521 rows)."""
     with open(source, "rb") as f:
         data = f.read()
     rows = data.decode("utf-8").strip().splitlines()
     if not rows or rows[0].strip() != "index,mid,display_name" or len(rows) != NUM_CLASSES + 1:
         raise ExportError(f"{source}: not a YAMNet class map (expected the header "
                           f"'index,mid,display_name' and {NUM_CLASSES} rows)")
+    return data
+
+
+def install_class_map(data, output):
+    """Copies the class map next to OUTPUT; returns a short note for the summary line."""
     target = os.path.join(os.path.dirname(os.path.abspath(output)), "yamnet_class_map.csv")
     if os.path.isfile(target):
         with open(target, "rb") as f:
@@ -276,9 +281,10 @@ def main(argv=None):
         class_map = args.class_map or default_class_map()
         if args.class_map and not os.path.isfile(args.class_map):
             raise ExportError(f"{args.class_map}: no such class map")
+        class_map_data = read_class_map(class_map) if class_map else None   # validate before writing
         write_atomic(args.output, data)
-        if class_map:
-            note = install_class_map(class_map, args.output)
+        if class_map_data is not None:
+            note = install_class_map(class_map_data, args.output)
         else:
             note = "no class map found"
             print("export_yamnet: warning: no yamnet_class_map.csv found; pass --class-map",

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Depthwise 3×3 convolution (depth multiplier 1), SAME padding, stride 1 or 2, NHWC, with bias
 /// and optional ReLU fused.
 ///
@@ -109,18 +107,4 @@ public func depthwiseConv3x3Naive(out: UnsafeMutablePointer<Float>, input: Unsaf
         let v = Float(sum)
         out[((n * o.h + oh) * o.w + ow) * shape.c + ch] = relu ? max(v, 0) : v
     } } } }
-}
-
-/// Runs `body(i)` for i in 0..<count on up to `threads` threads (inline when threads ≤ 1).
-public func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-    let workers = min(max(threads, 1), count)
-    if workers <= 1 {
-        for i in 0..<count { body(i) }
-        return
-    }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var i = worker * count / workers
-        let end = (worker + 1) * count / workers
-        while i < end { body(i); i += 1 }
-    }
 }

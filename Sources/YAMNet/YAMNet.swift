@@ -31,7 +31,7 @@ public final class YAMNet {
     /// - Parameters:
     ///   - threads: threads for the front end and every kernel (OpenBLAS itself is set to one
     ///     thread, process-wide: the engine splits its GEMMs over row blocks).
-    public init(weights: YAMNetWeights, params: Params = Params(), maxBatch: Int = 16, threads: Int = 1) throws {
+    public init(weights: YAMNetWeights, params: Params = Params(), maxBatch: Int = 32, threads: Int = 1) throws {
         precondition(maxBatch > 0)
         self.params = params
         self.weights = weights
@@ -96,18 +96,14 @@ public final class YAMNet {
         let (patchSize, earlySize) = (input.h * input.w, early.count)
         // Workers read the immutable weights and write disjoint slices of `state`.
         let box = UncheckedSendable(value: (model: self, state: state))
-        parallelFor(workers, threads: workers) { worker in
+        parallelWorkers(slices, threads: workers) { worker, slice in
             let (model, state) = box.value
-            var slice = worker * slices / workers
-            while slice < (worker + 1) * slices / workers {
-                let start = slice * state.slice, n = min(state.slice, state.batch - start)
-                _ = model.runRows(0..<state.earlyRows, input: state.patches + start * patchSize,
-                                 shape: NHWC(n: n, h: input.h, w: input.w, c: 1),
-                                 current: state.slicePing[worker], other: state.slicePong[worker],
-                                 scratch: state.scratch[worker], threads: 1)
-                (state.ping + start * earlySize).update(from: state.slicePing[worker], count: n * earlySize)
-                slice += 1
-            }
+            let start = slice * state.slice, n = min(state.slice, state.batch - start)
+            _ = model.runRows(0..<state.earlyRows, input: state.patches + start * patchSize,
+                              shape: NHWC(n: n, h: input.h, w: input.w, c: 1),
+                              current: state.slicePing[worker], other: state.slicePong[worker],
+                              scratch: state.scratch[worker], threads: 1)
+            (state.ping + start * earlySize).update(from: state.slicePing[worker], count: n * earlySize)
         }
         let shape = runRows(state.earlyRows..<weights.layers.count, input: state.ping,
                             shape: NHWC(n: state.batch, h: early.h, w: early.w, c: early.c),

@@ -9,7 +9,7 @@ extension Bench {
         static let configuration = CommandConfiguration(
             commandName: "kernels", abstract: "Time each YAMNet layer's depthwise and pointwise kernels alone.")
 
-        @Option(help: "Patches per batch.") var batch: Int = 16
+        @Option(help: "Patches per batch.") var batch: Int = 32
         @Option(help: "Threads.") var threads: Int = 1
         @Option(help: "Timed repetitions (the median is reported).") var repeats: Int = 9
 

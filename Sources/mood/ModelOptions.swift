@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     var threads: Int = 1
 
     @Option(help: "Patches per network batch (memory grows linearly with it).")
-    var batch: Int = 16
+    var batch: Int = 32
 
     var weightsPath: String {
         weights ?? ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] ?? "Weights/yamnet.bin"
