@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -53,7 +53,10 @@ public struct YAMNetWeights: Sendable {
             let variance = byName["\(prefix)/bn/moving_variance"]!.values
             let scale = variance.map { 1 / (Double($0) + epsilon).squareRoot() }
             let channels = scale.count          // the kernel's last axis is the output channel
-            let k = kernel.enumerated().map { Float(Double($0.element) * scale[$0.offset % channels]) }
+            var k = kernel
+            for start in stride(from: 0, to: k.count, by: channels) {
+                for c in 0..<channels { k[start + c] = Float(Double(k[start + c]) * scale[c]) }
+            }
             let b = (0..<channels).map { Float(Double(beta[$0]) - Double(mean[$0]) * scale[$0]) }
             return FoldedConv(kernel: k, bias: b)
         }
