@@ -3,8 +3,10 @@
 ///
 /// input [N, H, W, C]; kernel [3, 3, C] (TensorFlow's [3, 3, C, 1]); bias [C];
 /// out [N, Ho, Wo, C]. BLAS has no such op, so the fast path is hand-written SIMD: eight
-/// channels per vector, taps outside the image skipped, rows spread over `threads` threads.
-/// ref: Keras DepthwiseConv2D; MobileNet v1 (Howard et al. 2017), depthwise separable filters.
+/// channels per vector; interior pixels run the nine taps unchecked, border pixels only the taps
+/// inside the image; output rows are spread over `threads` threads. Index arithmetic wraps
+/// (&+, &*): offsets are bounded by the buffer sizes, and overflow checks cost more than the
+/// arithmetic itself. ref: Keras DepthwiseConv2D; MobileNet v1 (Howard et al. 2017).
 public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                                     shape: NHWC, kernel: UnsafePointer<Float>,
                                     bias: UnsafePointer<Float>?, stride: Int, relu: Bool,
@@ -29,8 +31,7 @@ public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: Uns
             let iw0 = ow &* stride &- left
             var ch = 0
             if rowInside && iw0 >= 0 && iw0 &+ 2 < shape.w {
-                // Interior pixel: all nine taps in bounds, no checks; wrapping index arithmetic
-                // (every offset is bounded by the buffer sizes).
+                // Interior pixel: all nine taps in bounds, no checks.
                 var x0 = input + ((n &* shape.h &+ ih0) &* shape.w &+ iw0) &* c
                 let rowStride = shape.w &* c
                 var k = kernel
@@ -48,36 +49,30 @@ public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: Uns
                     ch &+= 8; x0 += 8; k += 8
                 }
             }
-            // Border pixels: taps clipped to the image.
-            while ch < vectorEnd {
-                var acc = bias.map { load8($0 + ch) } ?? SIMD8<Float>(repeating: 0)
-                for kh in 0..<3 {
-                    let ih = ih0 &+ kh
-                    if ih < 0 || ih >= shape.h { continue }
-                    for kw in 0..<3 {
-                        let iw = iw0 &+ kw
-                        if iw < 0 || iw >= shape.w { continue }
-                        acc += load8(input + (((n &* shape.h &+ ih) &* shape.w &+ iw) &* c &+ ch))
-                            * load8(kernel + ((kh &* 3 &+ kw) &* c &+ ch))
+            guard ch < c else { continue }
+            // Border pixels (and channels past the last block of 8): only the taps inside the
+            // image, as (input offset, kernel offset) pairs.
+            withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: 9) { taps in
+                var count = 0
+                for kh in 0..<3 where ih0 &+ kh >= 0 && ih0 &+ kh < shape.h {
+                    for kw in 0..<3 where iw0 &+ kw >= 0 && iw0 &+ kw < shape.w {
+                        taps[count] = (((n &* shape.h &+ ih0 &+ kh) &* shape.w &+ iw0 &+ kw) &* c, (kh &* 3 &+ kw) &* c)
+                        count &+= 1
                     }
                 }
-                if relu { acc.replace(with: zero, where: acc .< zero) }
-                UnsafeMutableRawPointer(y + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
-                ch &+= 8
-            }
-            while ch < c {
-                var acc = bias?[ch] ?? 0
-                for kh in 0..<3 {
-                    let ih = ih0 &+ kh
-                    if ih < 0 || ih >= shape.h { continue }
-                    for kw in 0..<3 {
-                        let iw = iw0 &+ kw
-                        if iw < 0 || iw >= shape.w { continue }
-                        acc += input[((n &* shape.h &+ ih) &* shape.w &+ iw) &* c &+ ch] * kernel[(kh &* 3 &+ kw) &* c &+ ch]
-                    }
+                while ch < vectorEnd {
+                    var acc = bias.map { load8($0 + ch) } ?? zero
+                    for t in 0..<count { acc += load8(input + (taps[t].0 &+ ch)) * load8(kernel + (taps[t].1 &+ ch)) }
+                    if relu { acc.replace(with: zero, where: acc .< zero) }
+                    UnsafeMutableRawPointer(y + ch).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    ch &+= 8
                 }
-                y[ch] = relu ? max(acc, 0) : acc
-                ch &+= 1
+                while ch < c {
+                    var acc = bias?[ch] ?? 0
+                    for t in 0..<count { acc += input[taps[t].0 &+ ch] * kernel[taps[t].1 &+ ch] }
+                    y[ch] = relu ? max(acc, 0) : acc
+                    ch &+= 1
+                }
             }
         }
     }

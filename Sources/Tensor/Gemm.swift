@@ -31,5 +31,4 @@ public func sgemmNaive(m: Int, n: Int, k: Int,
 /// row blocks itself (`gemmBiasActivation`). ref: OpenBLAS openblas_set_num_threads
 public enum BLASThreads {
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
-    public static var current: Int { Int(openblas_get_num_threads()) }
 }

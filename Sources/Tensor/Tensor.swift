@@ -10,13 +10,5 @@ public struct Tensor: Sendable, Equatable {
         self.data = data
     }
 
-    public init(zeros shape: [Int]) {
-        self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)))
-    }
-
     public var count: Int { data.count }
-    public var rank: Int { shape.count }
-
-    /// The same values under another shape of equal size.
-    public func reshaped(_ newShape: [Int]) -> Tensor { Tensor(shape: newShape, data: data) }
 }

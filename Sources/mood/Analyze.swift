@@ -56,8 +56,13 @@ struct Analyze: ParsableCommand {
 
 struct ClassScore: Codable {
     var index: Int
+    var mid: String       // AudioSet ontology id
     var name: String
     var score: Float
+
+    init(index: Int, classes: ClassMap, score: Float) {
+        self.index = index; mid = classes.mids[index]; name = classes.displayNames[index]; self.score = score
+    }
 }
 
 struct PatchReport: Codable {
@@ -81,12 +86,12 @@ struct FileReport: Codable {
         var mean = [Double](repeating: 0, count: c)
         for i in 0..<n { for j in 0..<c { mean[j] += Double(output.scores.data[i * c + j]) } }
         let order = (0..<c).sorted { mean[$0] > mean[$1] || (mean[$0] == mean[$1] && $0 < $1) }
-        top = order.prefix(k).map { ClassScore(index: $0, name: classes.displayNames[$0], score: Float(mean[$0] / Double(max(n, 1)))) }
+        top = order.prefix(k).map { ClassScore(index: $0, classes: classes, score: Float(mean[$0] / Double(max(n, 1)))) }
         self.frames = frames ? (0..<n).map { i in
             let row = output.scores.data[(i * c)..<((i + 1) * c)]
             let best = row.indices.max { row[$0] < row[$1] }! - i * c
             return PatchReport(start_s: Double(i) * hopSeconds,
-                               top: ClassScore(index: best, name: classes.displayNames[best], score: row[i * c + best]))
+                               top: ClassScore(index: best, classes: classes, score: row[i * c + best]))
         } : nil
     }
 
