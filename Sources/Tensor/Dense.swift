@@ -5,16 +5,16 @@ import Foundation
 public func denseForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                          batch: Int, inputs: Int, kernel: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, units: Int) {
-    sgemm(m: batch, n: units, k: inputs, a: input, b: kernel, c: out)
-    biasActivation(out, rows: batch, cols: units, bias: bias, relu: false)
+    gemmBiasActivation(m: batch, n: units, k: inputs, a: input, b: kernel, out: out, bias: bias,
+                       relu: false, threads: 1)
 }
 
 /// The naive twin of `denseForward`.
 public func denseNaive(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                        batch: Int, inputs: Int, kernel: UnsafePointer<Float>,
                        bias: UnsafePointer<Float>?, units: Int) {
-    sgemmNaive(m: batch, n: units, k: inputs, a: input, b: kernel, c: out)
-    biasActivation(out, rows: batch, cols: units, bias: bias, relu: false)
+    if let bias { fillRows(out, rows: batch, with: bias, cols: units) }
+    sgemmNaive(m: batch, n: units, k: inputs, a: input, b: kernel, c: out, accumulate: bias != nil)
 }
 
 /// Global average pooling: out[N, C] = mean over H·W of input [N, H, W, C] (double sums).

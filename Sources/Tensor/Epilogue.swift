@@ -1,6 +1,7 @@
-/// out[M, N] = act(A[M, K] · B[K, N] + bias): one `sgemm` per block of rows, each followed at
-/// once by its bias + ReLU epilogue while the block is still in cache. With `threads` > 1 the
-/// row blocks run on our own threads with OpenBLAS single-threaded (`BLASThreads`), so no BLAS
+/// out[M, N] = act(A[M, K] · B[K, N] + bias), one `sgemm` per block of rows: each block's rows
+/// start as copies of `bias` and the GEMM accumulates onto them (β = 1, so OpenBLAS skips its own
+/// zeroing pass), then ReLU runs while the block is still in cache. With `threads` > 1 the row
+/// blocks run on our own threads with OpenBLAS single-threaded (`BLASThreads`), so no BLAS
 /// worker spins on a core that the depthwise kernel or the front end needs.
 func gemmBiasActivation(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
@@ -14,23 +15,21 @@ func gemmBiasActivation(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: Unsa
         let rows = (block * m / blocks)..<((block + 1) * m / blocks)
         let a = UnsafePointer<Float>(bitPattern: pa)! + rows.lowerBound * k
         let out = UnsafeMutablePointer<Float>(bitPattern: po)! + rows.lowerBound * n
-        sgemm(m: rows.count, n: n, k: k, a: a, b: UnsafePointer(bitPattern: pb)!, c: out)
-        biasActivation(out, rows: rows.count, cols: n, bias: pbias.flatMap { UnsafePointer(bitPattern: $0) }, relu: relu)
+        let bias = pbias.flatMap { UnsafePointer<Float>(bitPattern: $0) }
+        if let bias { fillRows(out, rows: rows.count, with: bias, cols: n) }
+        sgemm(m: rows.count, n: n, k: k, a: a, b: UnsafePointer(bitPattern: pb)!, c: out, accumulate: bias != nil)
+        if relu { reluInPlace(out, count: rows.count * n) }
     }
 }
 
-/// Adds `bias[col]` to every row of `out` [rows, cols] and applies ReLU when `relu` is set.
+/// Copies `bias` [cols] into each of `rows` rows of `out`.
 @inline(__always)
-func biasActivation(_ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                    bias: UnsafePointer<Float>?, relu: Bool) {
-    guard bias != nil || relu else { return }
-    for r in 0..<rows {
-        let row = out + r * cols
-        if let bias {
-            if relu { for c in 0..<cols { row[c] = max(row[c] + bias[c], 0) } }
-            else { for c in 0..<cols { row[c] += bias[c] } }
-        } else {
-            for c in 0..<cols { row[c] = max(row[c], 0) }
-        }
-    }
+func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: UnsafePointer<Float>, cols: Int) {
+    for r in 0..<rows { (out + r &* cols).update(from: bias, count: cols) }
+}
+
+/// x = max(x, 0) for `count` values.
+@inline(__always)
+func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] = max(x[i], 0) }
 }

@@ -15,6 +15,7 @@ public func pointwiseConvNaive(out: UnsafeMutablePointer<Float>, input: UnsafePo
                                shape: NHWC, kernel: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, outChannels: Int, relu: Bool) {
     let rows = shape.n * shape.h * shape.w
-    sgemmNaive(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out)
-    biasActivation(out, rows: rows, cols: outChannels, bias: bias, relu: relu)
+    if let bias { fillRows(out, rows: rows, with: bias, cols: outChannels) }
+    sgemmNaive(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out, accumulate: bias != nil)
+    if relu { reluInPlace(out, count: rows * outChannels) }
 }

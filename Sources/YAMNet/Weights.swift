@@ -54,8 +54,10 @@ public struct YAMNetWeights: Sendable {
             let scale = variance.map { 1 / (Double($0) + epsilon).squareRoot() }
             let channels = scale.count          // the kernel's last axis is the output channel
             var k = kernel
-            for start in stride(from: 0, to: k.count, by: channels) {
-                for c in 0..<channels { k[start + c] = Float(Double(k[start + c]) * scale[c]) }
+            k.withUnsafeMutableBufferPointer { k in
+                for start in stride(from: 0, to: k.count, by: channels) {
+                    for c in 0..<channels { k[start + c] = Float(Double(k[start + c]) * scale[c]) }
+                }
             }
             let b = (0..<channels).map { Float(Double(beta[$0]) - Double(mean[$0]) * scale[$0]) }
             return FoldedConv(kernel: k, bias: b)
