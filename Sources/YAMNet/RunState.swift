@@ -1,32 +1,32 @@
 import Tensor
 
-/// Every buffer one forward pass over a batch of `batch` patches needs, allocated once per batch
-/// size and reused for each batch of that size (ref: llama2.c, RunState).
+/// Every buffer a forward pass over up to `capacity` patches needs, allocated once and reused
+/// for every batch (ref: llama2.c, RunState).
 final class RunState {
     /// Rows 1–3 (the largest activations) run one patch at a time so they stay in cache
     /// (measured with `mood bench yamnet`: ~10% faster than whole batches; see BENCHMARKS.md).
     static let earlyRowCount = 3
     static let patchesPerSlice = 1
 
-    let batch: Int
+    let capacity: Int
     let earlyRows: Int
     let slice: Int
-    let patches: UnsafeMutablePointer<Float>      // [batch, 96, 64, 1]
+    let patches: UnsafeMutablePointer<Float>      // [capacity, 96, 64, 1]
     /// Per worker thread: two buffers for the largest early activation of one slice, and the
     /// im2col scratch of row 1 for one slice ([slice·48·32, 9]).
     let slicePing: [UnsafeMutablePointer<Float>]
     let slicePong: [UnsafeMutablePointer<Float>]
     let scratch: [UnsafeMutablePointer<Float>]
-    let ping: UnsafeMutablePointer<Float>         // largest late activation of the batch
+    let ping: UnsafeMutablePointer<Float>         // largest late activation of a full batch
     let pong: UnsafeMutablePointer<Float>
-    let embeddings: UnsafeMutablePointer<Float>   // [batch, 1024]
-    let logits: UnsafeMutablePointer<Float>       // [batch, 521]
-    let scores: UnsafeMutablePointer<Float>       // [batch, 521]
+    let embeddings: UnsafeMutablePointer<Float>   // [capacity, 1024]
+    let logits: UnsafeMutablePointer<Float>       // [capacity, 521]
+    let scores: UnsafeMutablePointer<Float>       // [capacity, 521]
 
-    init(batch: Int, params: Params, workers: Int) {
+    init(capacity batch: Int, params: Params, workers: Int) {
         earlyRows = Self.earlyRowCount
         slice = min(batch, Self.patchesPerSlice)
-        self.batch = batch
+        capacity = batch
         let input = NHWC(n: batch, h: params.patchFrames, w: params.patchBands, c: 1)
         // A separable row writes its depthwise output (input channels) before its pointwise one.
         func largest(_ rows: Range<Int>, n: Int) -> Int {

@@ -16,8 +16,9 @@ public struct YAMNetOutput: Sendable {
 
 /// YAMNet inference: a 16 kHz mono waveform → log-mel patches → MobileNet v1 → scores.
 ///
-/// Patches run in batches of at most `maxBatch`; each batch size gets its buffers once
-/// (`RunState`). Not thread-safe: one instance serves one caller at a time.
+/// Patches run in batches of at most `maxBatch`. One `RunState` holds every buffer; it is
+/// allocated for the largest batch seen so far (at most `maxBatch`) and reused for every batch
+/// after that. Not thread-safe: one instance serves one caller at a time.
 /// ref: yamnet.py, yamnet_frames_model
 public final class YAMNet {
     public let params: Params
@@ -26,7 +27,7 @@ public final class YAMNet {
     public let threads: Int
     private let logMel: LogMelSpectrogram
     private let frontend: PatchFrontend
-    private var states: [Int: RunState] = [:]
+    private var runState: RunState?
 
     /// - Parameters:
     ///   - threads: threads for the front end and every kernel (OpenBLAS itself is set to one
@@ -55,13 +56,13 @@ public final class YAMNet {
             var start = 0
             while start < n {
                 let count = min(maxBatch, n - start)
-                let state = self.state(batch: count)
+                let state = self.state(capacity: count)
                 let patchSize = params.patchFrames * params.patchBands
                 for i in 0..<count {
                     frontend.copyPatch(start + i, of: mel.baseAddress!, bands: spectrogram.bands,
                                        into: state.patches + i * patchSize)
                 }
-                forward(state)
+                forward(state, batch: count)
                 scores.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * classes).update(from: state.scores, count: count * classes) }
                 logits.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * classes).update(from: state.logits, count: count * classes) }
                 embeddings.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * dims).update(from: state.embeddings, count: count * dims) }
@@ -74,10 +75,10 @@ public final class YAMNet {
                             logMel: spectrogram)
     }
 
-    private func state(batch: Int) -> RunState {
-        if let s = states[batch] { return s }
-        let s = RunState(batch: batch, params: params, workers: threads)
-        states[batch] = s
+    private func state(capacity: Int) -> RunState {
+        if let s = runState, s.capacity >= capacity { return s }
+        let s = RunState(capacity: capacity, params: params, workers: threads)
+        runState = s
         return s
     }
 
@@ -88,9 +89,9 @@ public final class YAMNet {
     /// threads (coarse-grained: one parallel region per batch); their outputs are gathered in
     /// `state.ping`. The later rows run on the whole batch, where GEMMs need the rows of many
     /// patches, each kernel splitting its rows over the threads.
-    private func forward(_ state: RunState) {
+    private func forward(_ state: RunState, batch: Int) {
         let input = NHWC(n: state.slice, h: params.patchFrames, w: params.patchBands, c: 1)
-        let slices = (state.batch + state.slice - 1) / state.slice
+        let slices = (batch + state.slice - 1) / state.slice
         let workers = min(threads, slices)
         let early = YAMNetLayers.shapes(batch: 1, params: params)[state.earlyRows - 1]
         let (patchSize, earlySize) = (input.h * input.w, early.count)
@@ -98,7 +99,7 @@ public final class YAMNet {
         let box = UncheckedSendable(value: (model: self, state: state))
         parallelWorkers(slices, threads: workers) { worker, slice in
             let (model, state) = box.value
-            let start = slice * state.slice, n = min(state.slice, state.batch - start)
+            let start = slice * state.slice, n = min(state.slice, batch - start)
             _ = model.runRows(0..<state.earlyRows, input: state.patches + start * patchSize,
                               shape: NHWC(n: n, h: input.h, w: input.w, c: 1),
                               current: state.slicePing[worker], other: state.slicePong[worker],
@@ -106,14 +107,14 @@ public final class YAMNet {
             (state.ping + start * earlySize).update(from: state.slicePing[worker], count: n * earlySize)
         }
         let shape = runRows(state.earlyRows..<weights.layers.count, input: state.ping,
-                            shape: NHWC(n: state.batch, h: early.h, w: early.w, c: early.c),
+                            shape: NHWC(n: batch, h: early.h, w: early.w, c: early.c),
                             current: state.ping, other: state.pong, scratch: state.scratch[0], threads: threads)
         globalAveragePool(out: state.embeddings, input: state.ping, shape: shape)
         weights.logitsKernel.withUnsafeBufferPointer { k in weights.logitsBias.withUnsafeBufferPointer { b in
-            denseForward(out: state.logits, input: state.embeddings, batch: state.batch, inputs: shape.c,
+            denseForward(out: state.logits, input: state.embeddings, batch: batch, inputs: shape.c,
                          kernel: k.baseAddress!, bias: b.baseAddress!, units: params.numClasses)
         } }
-        sigmoid(out: state.scores, input: state.logits, count: state.batch * params.numClasses)
+        sigmoid(out: state.scores, input: state.logits, count: batch * params.numClasses)
     }
 
     /// Runs table rows `rows` on `input` ([n, h, w, c]); the result ends in `current`. A conv
