@@ -37,11 +37,11 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Reads a WAV file as 16 kHz mono samples.
+/// Reads an audio file (WAV for now; the format is detected from its content) as mono samples
+/// at `sampleRate`, the channels averaged as in YAMNet's reference.
+/// Decodes an audio file to what the engine hears: mono (the mean of the channels, as YAMNet's
+/// reference does), resampled to `sampleRate` with the polyphase Kaiser resampler.
 func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate) throws -> [Float] {
-    let audio = try WAVReader.read(path: path)
-    guard audio.sampleRate == sampleRate else {
-        throw AudioError.unsupportedSampleRate(path: path, rate: audio.sampleRate, required: sampleRate)
-    }
-    return audio.samples
+    let audio = try AudioDecoder.decode(path: path)
+    return try ResamplerPlan(inputRate: audio.sampleRate, outputRate: sampleRate).resample(audio.mono())
 }

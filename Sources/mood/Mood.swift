@@ -4,7 +4,7 @@ import ArgumentParser
 struct Mood: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "mood engine: YAMNet sound classification and audio analysis, in pure Swift.",
-        subcommands: [Analyze.self, Embed.self, LogMelSummary.self, Bench.self])
+        subcommands: [Analyze.self, Embed.self, Decode.self, LogMelSummary.self, Bench.self])
 }
 
 /// A command-line failure with a message for the user (printed as "Error: …", exit code 1).
