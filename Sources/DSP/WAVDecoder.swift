@@ -25,18 +25,36 @@ public enum WAVDecoder {
     }
 
     static func decode(_ raw: UnsafeRawBufferPointer, path: String) throws(AudioError) -> DecodedAudio {
-        let r = CheckedBytes(raw: raw, path: path)
-        guard let magic = r.fourCC(0), [ChunkID.riff, ChunkID.rf64, ChunkID.bw64].contains(magic),
-              r.fourCC(8) == ChunkID.wave else { throw .notWAV(path: path) }
+        let layout = try WAVLayout(CheckedBytes(raw: raw, path: path))
+        let format = layout.format
+        return DecodedAudio(samples: format.encoding.decode(UnsafeRawBufferPointer(rebasing: raw[layout.data]),
+                                                            channels: format.channels),
+                            sampleRate: format.sampleRate, channels: format.channels)
+    }
+}
+
+/// Where a WAV file's samples are: the `fmt ` chunk, and the bytes of the `data` chunk. Scanned
+/// from the file in memory (`WAVDecoder`) or read from disk on demand (`AudioStream`).
+struct WAVLayout {
+    var format: WAVFormat
+    /// Byte offsets of the samples in the file.
+    var data: Range<Int>
+    /// Whether the data chunk runs to the end of the file (a declared size of 0 or 0xFFFFFFFF, as
+    /// streaming writers leave, or one larger than the file).
+    var runsToEnd: Bool
+
+    init(_ r: some CheckedReader) throws(AudioError) {
+        guard let magic = try r.fourCC(0), [ChunkID.riff, ChunkID.rf64, ChunkID.bw64].contains(magic),
+              try r.fourCC(8) == ChunkID.wave else { throw .notWAV(path: r.path) }
         let is64 = magic != ChunkID.riff
         var sizes64: DS64?
         var format: WAVFormat?
-        var audio: UnsafeRawBufferPointer?
+        var audio: (data: Range<Int>, toEnd: Bool)?
         var cut: UInt32?                                    // a chunk that runs past the end
         var offset = 12
-        scan: while raw.count - offset >= 8 {
+        scan: while r.count - offset >= 8 {
             let id = try r.u32(offset, in: "chunk header"), declared = try r.u32(offset + 4, in: "chunk header")
-            let body = offset + 8, available = raw.count - body
+            let body = offset + 8, available = r.count - body
             var size = UInt64(declared)
             if is64, declared == 0xFFFF_FFFF, let sizes64 {
                 size = id == ChunkID.data ? sizes64.data : sizes64.table[id] ?? size
@@ -48,8 +66,7 @@ public enum WAVDecoder {
                 format = try WAVFormat(r, at: body, size: size)
             case ChunkID.data where audio == nil:
                 let toEnd = size == 0 || size == 0xFFFF_FFFF || size > UInt64(available)
-                let length = toEnd ? available : Int(size)
-                audio = try r.slice(body, length, in: "data chunk")
+                audio = (body..<(body + (toEnd ? available : Int(size))), toEnd)
                 if format != nil || toEnd { break scan }
             default:
                 break
@@ -60,8 +77,7 @@ public enum WAVDecoder {
         let ending = cut.map { " (the file ends inside the \(ChunkID.describe($0)) chunk)" } ?? ""
         guard let format else { throw r.malformed("no fmt chunk" + ending) }
         guard let audio else { throw r.malformed("no data chunk" + ending) }
-        return DecodedAudio(samples: format.encoding.decode(audio, channels: format.channels),
-                            sampleRate: format.sampleRate, channels: format.channels)
+        (self.format, data, runsToEnd) = (format, audio.data, audio.toEnd)
     }
 }
 
@@ -137,7 +153,7 @@ struct WAVFormat {
     static let subformatSuffix: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00,
                                            0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
 
-    init(_ r: CheckedBytes, at body: Int, size: UInt64) throws(AudioError) {
+    init(_ r: some CheckedReader, at body: Int, size: UInt64) throws(AudioError) {
         guard size >= 16 else { throw r.malformed("the fmt chunk is \(size) bytes; at least 16 are needed") }
         var code = try r.u16(body, in: "fmt chunk")
         let channels = try r.u16(body + 2, in: "fmt chunk")
@@ -189,7 +205,7 @@ struct DS64 {
     var data: UInt64
     var table: [UInt32: UInt64] = [:]
 
-    init(_ r: CheckedBytes, at body: Int, size: UInt64) throws(AudioError) {
+    init(_ r: some CheckedReader, at body: Int, size: UInt64) throws(AudioError) {
         guard size >= 28 else { throw r.malformed("the ds64 chunk is \(size) bytes; at least 28 are needed") }
         data = try r.u64(body + 8, in: "ds64 chunk")
         let entries = Int(try r.u32(body + 24, in: "ds64 chunk"))
@@ -217,34 +233,54 @@ enum ChunkID {
     }
 }
 
-/// Bounds-checked little-endian reads: a read past the end throws `malformed` naming the part cut.
-struct CheckedBytes {
-    let raw: UnsafeRawBufferPointer
-    let path: String
+/// Bounds-checked little-endian reads of a file's bytes, in memory (`CheckedBytes`) or read from
+/// disk on demand (`FileBytes`): a read past the end throws `malformed` naming the part cut.
+protocol CheckedReader {
+    /// The file, for messages.
+    var path: String { get }
+    /// The file's size in bytes.
+    var count: Int { get }
+    /// Bytes `offset ..< offset + count`, which lie in the file (`has(count, at: offset)`); valid
+    /// until the next read.
+    func bytes(_ offset: Int, _ count: Int) throws(AudioError) -> UnsafeRawBufferPointer
+}
 
+extension CheckedReader {
     func malformed(_ reason: String) -> AudioError { .malformed(path: path, reason: reason) }
 
     func has(_ count: Int, at offset: Int) -> Bool {
-        offset >= 0 && count >= 0 && offset <= raw.count && raw.count - offset >= count
+        offset >= 0 && count >= 0 && offset <= self.count && self.count - offset >= count
     }
 
     func slice(_ offset: Int, _ count: Int, in part: String) throws(AudioError) -> UnsafeRawBufferPointer {
         guard has(count, at: offset) else { throw malformed("the file ends inside the \(part)") }
-        return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+        return try bytes(offset, count)
     }
 
-    func fourCC(_ offset: Int) -> UInt32? { has(4, at: offset) ? load(offset) : nil }
+    func fourCC(_ offset: Int) throws(AudioError) -> UInt32? { has(4, at: offset) ? try load(offset) : nil }
     func u16(_ offset: Int, in part: String) throws(AudioError) -> Int { Int(try checked(offset, in: part) as UInt16) }
     func u32(_ offset: Int, in part: String) throws(AudioError) -> UInt32 { try checked(offset, in: part) }
     func u64(_ offset: Int, in part: String) throws(AudioError) -> UInt64 { try checked(offset, in: part) }
 
     private func checked<T: FixedWidthInteger>(_ offset: Int, in part: String) throws(AudioError) -> T {
         guard has(MemoryLayout<T>.size, at: offset) else { throw malformed("the file ends inside the \(part)") }
-        return load(offset)
+        return try load(offset)
     }
 
-    private func load<T: FixedWidthInteger>(_ offset: Int) -> T {
-        T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+    private func load<T: FixedWidthInteger>(_ offset: Int) throws(AudioError) -> T {
+        T(littleEndian: try bytes(offset, MemoryLayout<T>.size).loadUnaligned(as: T.self))
+    }
+}
+
+/// A whole file in memory.
+struct CheckedBytes: CheckedReader {
+    let raw: UnsafeRawBufferPointer
+    let path: String
+
+    var count: Int { raw.count }
+
+    func bytes(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
     }
 }
 

@@ -25,8 +25,8 @@ public final class YAMNet {
     public let weights: YAMNetWeights
     public let maxBatch: Int
     public let threads: Int
-    private let logMel: LogMelSpectrogram
-    private let frontend: PatchFrontend
+    let logMel: LogMelSpectrogram                 // shared with this model's streams
+    let frontend: PatchFrontend
     private var runState: RunState?
 
     /// - Parameters:
@@ -45,6 +45,7 @@ public final class YAMNet {
 
     /// Runs the whole pipeline on `waveform` (16 kHz mono, finite samples; any length, padded
     /// as the reference pads). Throws `DSPError.nonFiniteSample` for NaN or infinite input.
+    /// `YAMNetStream` gives the same rows in bounded memory, without the log-mel of the whole file.
     public func callAsFunction(_ waveform: [Float]) throws(DSPError) -> YAMNetOutput {
         let spectrogram = try logMel(frontend.pad(waveform))
         let n = frontend.patchCount(frames: spectrogram.frames)
@@ -52,17 +53,12 @@ public final class YAMNet {
         var scores = [Float](repeating: 0, count: n * classes)
         var logits = scores
         var embeddings = [Float](repeating: 0, count: n * dims)
+        let patchStride = params.frontend.patchHopFrames * params.patchBands
         spectrogram.values.withUnsafeBufferPointer { mel in
             var start = 0
             while start < n {
                 let count = min(maxBatch, n - start)
-                let state = self.state(capacity: count)
-                let patchSize = params.patchFrames * params.patchBands
-                for i in 0..<count {
-                    frontend.copyPatch(start + i, of: mel.baseAddress!, bands: spectrogram.bands,
-                                       into: state.patches + i * patchSize)
-                }
-                forward(state, batch: count)
+                let state = runBatch(logMel: mel.baseAddress! + start * patchStride, count: count)
                 scores.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * classes).update(from: state.scores, count: count * classes) }
                 logits.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * classes).update(from: state.logits, count: count * classes) }
                 embeddings.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * dims).update(from: state.embeddings, count: count * dims) }
@@ -73,6 +69,19 @@ public final class YAMNet {
                             embeddings: Tensor(shape: [n, dims], data: embeddings),
                             logits: Tensor(shape: [n, classes], data: logits),
                             logMel: spectrogram)
+    }
+
+    /// One batch: patches 0..<`count` (≤ `maxBatch`) of the log-mel frames at `logMel` (rows of
+    /// `params.patchBands` values; patch i is frames 48·i ..< 48·i + 96) through the network. The
+    /// returned state holds their scores, logits and embeddings ([count, …] rows) until the next batch.
+    func runBatch(logMel: UnsafePointer<Float>, count: Int) -> RunState {
+        let state = self.state(capacity: count)
+        let patchSize = params.patchFrames * params.patchBands
+        for i in 0..<count {
+            frontend.copyPatch(i, of: logMel, bands: params.patchBands, into: state.patches + i * patchSize)
+        }
+        forward(state, batch: count)
+        return state
     }
 
     private func state(capacity: Int) -> RunState {

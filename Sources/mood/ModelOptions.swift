@@ -37,11 +37,52 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Reads an audio file (WAV for now; the format is detected from its content) as mono samples
-/// at `sampleRate`, the channels averaged as in YAMNet's reference.
-/// Decodes an audio file to what the engine hears: mono (the mean of the channels, as YAMNet's
-/// reference does), resampled to `sampleRate` with the polyphase Kaiser resampler.
-func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate) throws -> [Float] {
-    let audio = try AudioDecoder.decode(path: path)
-    return try ResamplerPlan(inputRate: audio.sampleRate, outputRate: sampleRate).resample(audio.mono())
+/// Limits on the audio files a command reads (`AudioLimits`), for commands that take many or long files.
+struct InputLimitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Refuse files larger than this (2 GiB by default).", valueName: "bytes"))
+    var maxBytes: Int = AudioLimits().maxBytes
+
+    @Option(help: ArgumentHelp("Refuse audio longer than this (4 hours by default).", valueName: "seconds"))
+    var maxDuration: Double = AudioLimits().maxSeconds
+
+    var limits: AudioLimits { AudioLimits(maxBytes: maxBytes, maxSeconds: maxDuration) }
+
+    func validate() throws {
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
+        guard maxDuration > 0 else { throw ValidationError("--max-duration must be positive") }
+    }
+
+    /// `error`'s message; for a limit, with the option that raises it.
+    func message(_ error: any Error) -> String {
+        switch error as? AudioStreamError {
+        case .audio(.tooLarge)?: "\(error) (raise the limit with --max-bytes BYTES)"
+        case .tooLong?: "\(error) (raise the limit with --max-duration SECONDS)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// Streams what the engine hears of an audio file (format detected from its content), in memory
+/// bounded whatever its length: decoded in chunks (`AudioStream`), each down-mixed to mono (the mean
+/// of the channels, as YAMNet's reference does) and resampled to `sampleRate` by one polyphase Kaiser
+/// `Resampler` (the pieces concatenated are bit-identical to resampling the whole). `body` takes the
+/// pieces in order; `progress` gets the fraction of the file's frames decoded after each chunk.
+func streamWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate, limits: AudioLimits = AudioLimits(),
+                    progress: (Double) -> Void = { _ in }, _ body: ([Float]) throws -> Void) throws {
+    let audio = try AudioStream(path: path, limits: limits)
+    let resampler = try Resampler(inputRate: audio.sampleRate, outputRate: sampleRate)
+    while let chunk = try audio.next() {
+        try body(resampler.process(chunk.mono()))
+        progress(Double(audio.framesRead) / Double(max(audio.expectedFrames, 1)))
+    }
+    try body(resampler.finish())
+}
+
+/// The whole of what the engine hears of an audio file (`streamWaveform`'s pieces joined), for
+/// the commands that need every sample at once.
+func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate,
+                  limits: AudioLimits = AudioLimits()) throws -> [Float] {
+    var waveform: [Float] = []
+    try streamWaveform(path, sampleRate: sampleRate, limits: limits) { waveform += $0 }
+    return waveform
 }
