@@ -1,21 +1,27 @@
 import Foundation
 
 /// The entry point for audio files: reads the file, detects its format from the content and
-/// decodes it. Only WAV is decoded so far; every other format is a typed `unsupportedFormat`.
+/// decodes it: WAV and FLAC natively, Ogg, MP4/M4A, WebM, AIFF and unknown content with ffmpeg
+/// when it is installed; anything else is a typed `unsupportedFormat`.
 public enum AudioDecoder {
     /// The size limit `decode(path:)` uses unless told otherwise: 1 GiB.
     public static let defaultMaxBytes = 1 << 30
 
-    /// Decodes the file at `path`, refusing files over `maxBytes` bytes.
-    public static func decode(path: String, maxBytes: Int = defaultMaxBytes) throws(AudioError) -> DecodedAudio {
-        try decode(read(path: path, maxBytes: maxBytes), path: path)
+    /// Decodes the file at `path`, refusing files over `maxBytes` bytes. Formats without a native
+    /// decoder go to `ffmpeg` (by default the one on PATH, if any).
+    public static func decode(path: String, maxBytes: Int = defaultMaxBytes,
+                              ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioError) -> DecodedAudio {
+        try decode(read(path: path, maxBytes: maxBytes), path: path, ffmpeg: ffmpeg)
     }
 
     /// Decodes a file's bytes; `path` is only used in messages.
-    public static func decode(_ bytes: some ContiguousBytes, path: String) throws(AudioError) -> DecodedAudio {
+    public static func decode(_ bytes: some ContiguousBytes, path: String,
+                              ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioError) -> DecodedAudio {
         let format = AudioFormat.detect(bytes)
+        if format == .flac { return try FLACDecoder.decode(bytes, path: path) }
         guard format == .wav else {
             if bytes.withUnsafeBytes({ $0.isEmpty }) { throw .unreadable(path: path, reason: "the file is empty") }
+            if let ffmpeg, FFmpegDecoder.handles(format) { return try ffmpeg.decode(bytes, path: path, format: format) }
             throw .unsupportedFormat(path: path, format: format)
         }
         return try WAVDecoder.decode(bytes, path: path)

@@ -17,6 +17,21 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case unsupportedSubformat(path: String, guid: String)
     /// More channels than `WAVDecoder.maxChannels`.
     case tooManyChannels(path: String, channels: Int, limit: Int)
+    /// `FLACDecoder` was given bytes without the "fLaC" marker (after any ID3v2 tags).
+    case notFLAC(path: String)
+    /// The FLAC structure is broken, truncated or uses reserved codes; `reason` says where.
+    case malformedFLAC(path: String, reason: String)
+    /// A FLAC frame's header CRC-8 or frame CRC-16 (`checksum`) does not match: the file is
+    /// damaged in frame `frame` (counted from 0), which starts at byte `offset`.
+    case checksumMismatch(path: String, frame: Int, offset: Int, checksum: String)
+    /// The MD5 of the decoded audio (hex) differs from the one FLAC's STREAMINFO records.
+    case md5Mismatch(path: String, expected: String, actual: String)
+    /// The audio decodes to more than `limit` samples (all channels together).
+    case decodedTooLarge(path: String, limit: Int)
+    /// The ffmpeg fallback could not decode the file; `reason` is ffmpeg's message or exit status.
+    case ffmpegFailed(path: String, reason: String)
+    /// The ffmpeg fallback ran longer than `seconds` and was killed.
+    case ffmpegTimedOut(path: String, seconds: Double)
 
     public var description: String {
         switch self {
@@ -34,6 +49,17 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
             return "\(p): WAVE_FORMAT_EXTENSIBLE subformat \(g) is not supported: use PCM or IEEE float"
         case .tooManyChannels(let p, let n, let limit):
             return "\(p) has \(n) channels: at most \(limit) are supported"
+        case .notFLAC(let p): return "\(p) is not a FLAC file (no fLaC marker)"
+        case .malformedFLAC(let p, let r): return "\(p) is a malformed FLAC file: \(r)"
+        case .checksumMismatch(let p, let frame, let offset, let checksum):
+            return "\(p) is damaged: the \(checksum) of FLAC frame \(frame) (at byte \(offset)) does not match"
+        case .md5Mismatch(let p, let expected, let actual):
+            return "\(p) is damaged: the decoded audio has MD5 \(actual) but the file records \(expected)"
+        case .decodedTooLarge(let p, let limit):
+            return "\(p) is too long: it decodes to more than \(limit) samples"
+        case .ffmpegFailed(let p, let r): return "ffmpeg could not decode \(p): \(r)"
+        case .ffmpegTimedOut(let p, let s):
+            return "ffmpeg took longer than \(s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s)) s to decode \(p) and was stopped"
         }
     }
 }

@@ -71,7 +71,8 @@ public final class AudioStream {
 
     /// Opens `path`, reads its header and checks the limits. Throws `.audio(.tooLarge)` for a file
     /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`.
-    public init(path: String, limits: AudioLimits = AudioLimits()) throws(AudioStreamError) {
+    public init(path: String, limits: AudioLimits = AudioLimits(),
+                ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioStreamError) {
         self.path = path
         self.limits = limits
         do throws(AudioError) {
@@ -86,7 +87,7 @@ public final class AudioStream {
                 source = .wav(file, format.encoding, end: layout.runsToEnd ? nil : layout.data.upperBound)
                 position = layout.data.lowerBound
             } else {
-                let audio = try AudioDecoder.decode(path: path, maxBytes: limits.maxBytes)
+                let audio = try AudioDecoder.decode(path: path, maxBytes: limits.maxBytes, ffmpeg: ffmpeg)
                 (sampleRate, channels, expectedFrames) = (audio.sampleRate, audio.channels, audio.frames)
                 source = .decoded(audio.samples)
                 position = 0

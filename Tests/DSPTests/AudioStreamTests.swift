@@ -22,7 +22,7 @@ import Testing
 
     /// Every chunk of `path`'s stream, checked to be whole frames of at most 64 KiB of samples.
     static func chunks(_ path: String, limits: AudioLimits = unlimited) throws(AudioStreamError) -> (AudioStream, [Float]) {
-        let stream = try AudioStream(path: path, limits: limits)
+        let stream = try AudioStream(path: path, limits: limits, ffmpeg: nil)
         var samples: [Float] = []
         while let chunk = try stream.next() {
             #expect(chunk.sampleRate == stream.sampleRate && chunk.channels == stream.channels)
@@ -67,7 +67,7 @@ import Testing
         let scratch = try Scratch()
         func compare(_ bytes: [UInt8]) throws {
             let path = try scratch.write(bytes)
-            let expected = Result { () throws(AudioError) in try AudioDecoder.decode(bytes, path: path).samples }
+            let expected = Result { () throws(AudioError) in try AudioDecoder.decode(bytes, path: path, ffmpeg: nil).samples }
             let streamed = Result { () throws(AudioStreamError) in try Self.chunks(path).1 }
             switch (expected, streamed) {
             case (.success(let a), .success(let b)): #expect(a == b)
@@ -128,9 +128,9 @@ import Testing
         let scratch = try Scratch()
         for (name, bytes) in [("notes.txt", Array("not audio".utf8)), ("empty.wav", [])] {
             let path = try scratch.write(bytes, name)
-            let expected = Result { () throws(AudioError) in try AudioDecoder.decode(path: path) }
+            let expected = Result { () throws(AudioError) in try AudioDecoder.decode(path: path, ffmpeg: nil) }
             guard case .failure(let error) = expected else { Issue.record("\(name) decoded"); continue }
-            #expect(throws: AudioStreamError.audio(error)) { try AudioStream(path: path) }
+            #expect(throws: AudioStreamError.audio(error)) { try AudioStream(path: path, ffmpeg: nil) }
         }
         let missing = scratch.directory.appendingPathComponent("missing.wav").path
         #expect(throws: AudioStreamError.audio(.unreadable(path: missing, reason: "no such file or directory"))) {

@@ -257,7 +257,7 @@ enum WAVFile {
         var decoded = 0, failed = 0
         func attempt(_ bytes: [UInt8]) {
             do {
-                let audio = try AudioDecoder.decode(bytes, path: "fuzz.wav")
+                let audio = try AudioDecoder.decode(bytes, path: "fuzz.wav", ffmpeg: nil)
                 #expect((1...WAVDecoder.maxChannels).contains(audio.channels) && audio.sampleRate > 0)
                 #expect(audio.samples.count == audio.frames * audio.channels && audio.mono().count == audio.frames)
                 decoded += 1

@@ -1,0 +1,189 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decodes formats without a native decoder (Ogg, MP4/M4A, WebM, AIFF, unknown) by running an
+/// `ffmpeg` executable as a subprocess.
+///
+/// - No shell: `Process` runs the executable with an argument list. The bytes (already read
+///   and size-checked by the caller) are written to a private temporary file, passed as
+///   `file:<temp path>` so that no name can select another protocol, with
+///   `-protocol_whitelist file`; detected containers are forced with `-f` (Ogg, MOV/MP4,
+///   Matroska/WebM, AIFF) and unknown content may only be probed as one of `audioDemuxers`, so
+///   playlists and concat lists (which open other files) are refused.
+/// - Rate and channels: ffmpeg writes the first audio stream (`-map 0:a:0`) unresampled as a
+///   32-bit float WAV stream to its stdout (`-f wav -c:a pcm_f32le pipe:1`); the WAV header it
+///   writes carries the native sample rate and channel count, read back with `WAVDecoder`. One
+///   process, no ffprobe, no parsing of ffmpeg's messages.
+/// - Limits: a wall-clock `timeout` (on expiry ffmpeg is killed with SIGKILL: `ffmpegTimedOut`)
+///   and an output cap of `maxSamples` 32-bit samples (reading stops and ffmpeg is killed:
+///   `decodedTooLarge`). A failure gives `ffmpegFailed` with ffmpeg's last error line, in which
+///   the temporary name is replaced by the caller's path.
+public struct FFmpegDecoder: Sendable, Equatable {
+    /// The ffmpeg executable.
+    public var executable: String
+    /// Seconds ffmpeg may run.
+    public var timeout: Double
+    /// The most samples (all channels together) accepted.
+    public var maxSamples: Int
+
+    public static let defaultTimeout = 120.0
+
+    public init(executable: String, timeout: Double = defaultTimeout, maxSamples: Int = FLACDecoder.defaultMaxSamples) {
+        self.executable = executable
+        self.timeout = timeout
+        self.maxSamples = maxSamples
+    }
+
+    /// The first executable named `ffmpeg` in `searchPath` (colon-separated, as `PATH`; empty
+    /// and relative entries are skipped), or nil when there is none.
+    public static func locate(searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) -> FFmpegDecoder? {
+        for directory in (searchPath ?? "").split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = (String(directory) as NSString).appendingPathComponent("ffmpeg")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate) {
+                return FFmpegDecoder(executable: candidate)
+            }
+        }
+        return nil
+    }
+
+    /// The formats the fallback is used for: those without a native decoder.
+    public static func handles(_ format: AudioFormat) -> Bool {
+        switch format {
+        case .ogg, .mp4, .webm, .aiff, .unknown: true
+        case .wav, .flac, .mp3: false
+        }
+    }
+
+    /// Demuxers unknown content may be probed as: audio and audio/video containers that read
+    /// nothing but the input itself.
+    static let audioDemuxers = ["aac", "ac3", "aiff", "amr", "ape", "asf", "au", "avi", "caf", "dts", "eac3", "flac",
+                                "flv", "matroska", "mov", "mp3", "mpc", "mpc8", "mpeg", "mpegts", "ogg", "tta", "voc",
+                                "w64", "wav", "wv"]
+
+    /// ffmpeg's demuxer for a detected format; nil lets ffmpeg probe among `audioDemuxers`.
+    static func demuxer(for format: AudioFormat) -> String? {
+        switch format {
+        case .wav: "wav"
+        case .flac: "flac"
+        case .mp3: "mp3"
+        case .ogg: "ogg"
+        case .mp4: "mov"
+        case .webm: "matroska"
+        case .aiff: "aiff"
+        case .unknown: nil
+        }
+    }
+
+    /// The arguments for decoding `input` (a file name of ours).
+    static func arguments(input: String, format: AudioFormat) -> [String] {
+        var arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file"]
+        if let demuxer = demuxer(for: format) {
+            arguments += ["-f", demuxer]
+        } else {
+            arguments += ["-format_whitelist", audioDemuxers.joined(separator: ",")]
+        }
+        return arguments + ["-i", "file:" + input, "-map", "0:a:0", "-map_metadata", "-1", "-fflags", "+bitexact",
+                            "-f", "wav", "-c:a", "pcm_f32le", "pipe:1"]
+    }
+
+    /// Decodes a file's bytes; `format` (detected from the bytes unless given) picks the demuxer.
+    /// `path` is only used in messages.
+    public func decode(_ bytes: some ContiguousBytes, path: String, format: AudioFormat? = nil) throws(AudioError) -> DecodedAudio {
+        let format = format ?? AudioFormat.detect(bytes)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mood-ffmpeg-\(UUID().uuidString)")
+        let input = directory.appendingPathComponent("input")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            try bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return try Data().write(to: input) }
+                try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none).write(to: input)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw .ffmpegFailed(path: path, reason: "cannot write a temporary copy: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = try run(Self.arguments(input: input.path, format: format), path: path, hide: input.path)
+        let audio: DecodedAudio
+        do {
+            audio = try WAVDecoder.decode(output, path: path)
+        } catch {
+            if case .tooManyChannels = error { throw error }
+            throw .ffmpegFailed(path: path, reason: output.isEmpty ? "it wrote no audio" : "its output is unreadable (\(error))")
+        }
+        guard audio.samples.count <= maxSamples else { throw .decodedTooLarge(path: path, limit: maxSamples) }
+        return audio
+    }
+
+    /// Runs ffmpeg with `arguments`; returns its stdout. `hide` (the temporary name) is replaced
+    /// by `path` in ffmpeg's messages.
+    func run(_ arguments: [String], path: String, hide: String) throws(AudioError) -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .ffmpegFailed(path: path, reason: "cannot run \(executable): \(error.localizedDescription)")
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        // ffmpeg writes a WAV header (under 100 bytes) before the samples.
+        let cap = maxSamples.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxSamples * 4 + 4096
+        var output = Data(), messages = Data()
+        let outputFD = stdout.fileHandleForReading.fileDescriptor
+        var open = [outputFD, stderr.fileHandleForReading.fileDescriptor]
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        func stop() {
+            let pid = process.processIdentifier
+            // Its own process group (then children go too), else the process alone.
+            _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        while !open.isEmpty {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: timeout) }
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000).rounded(.up)))
+            guard ready > 0 else { continue }                     // timeout slice or EINTR
+            for entry in fds where entry.revents != 0 {
+                let count = read(entry.fd, buffer.baseAddress, buffer.count)
+                if count <= 0 {
+                    if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                    open.removeAll { $0 == entry.fd }
+                } else if entry.fd == outputFD {
+                    output.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                    if output.count > cap { stop(); throw .decodedTooLarge(path: path, limit: maxSamples) }
+                } else {
+                    messages.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                    if messages.count > 1 << 16 { messages = messages.suffix(1 << 15) }
+                }
+            }
+        }
+        while process.isRunning {                                 // outputs closed; wait for the exit
+            guard deadline.timeIntervalSinceNow > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: timeout) }
+            usleep(2000)
+        }
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let lines = String(decoding: messages, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var reason = lines.last ?? (process.terminationReason == .exit
+                ? "ffmpeg exited with status \(process.terminationStatus)"
+                : "ffmpeg was killed by signal \(process.terminationStatus)")
+            reason = reason.replacingOccurrences(of: "file:" + hide, with: path).replacingOccurrences(of: hide, with: path)
+            throw .ffmpegFailed(path: path, reason: String(reason.prefix(300)))
+        }
+        return output
+    }
+}
