@@ -14,7 +14,8 @@
 # LAME cannot write intensity stereo or mixed blocks. The is-* and mixed-* vectors are therefore
 # derived from LAME files by rewriting header/side-information bits (mode_extension's intensity
 # bit; mixed_block_flag of short-block granules): the result is a valid but unusual stream that
-# both decoders must decode alike.
+# both decoders must decode alike. The cut-* vectors start mid-stream, where main_data_begin
+# points before the first byte (granules without data decode as silence).
 set -euo pipefail
 OUT=${1:?usage: $0 OUTDIR}
 mkdir -p "$OUT/src"
@@ -148,6 +149,13 @@ def mixed(src, dst):
             pos += 2 if lsf else 3
     open(f'{out}/{dst}.mp3', 'wb').write(d)
 
+def cut(src, dst, k):
+    # the stream from frame k on (frame 0 being the Info frame): its first frames point into a
+    # bit reservoir that is not there
+    d = open(f'{out}/{src}.mp3', 'rb').read()
+    start = [i for i, *_ in frames(d)][k]
+    open(f'{out}/{dst}.mp3', 'wb').write(d[start:])
+
 intensity('cbr128-castanets', 'is-mpeg1-128')
 intensity('stereo-joint-128', 'is-ms-mpeg1-128')
 intensity('mpeg2-22k-64', 'is-mpeg2-22k')
@@ -162,6 +170,10 @@ mixed('mpeg2-24k-castanets', 'mixed-mpeg2-24k')
 mixed('mpeg2-22k-castanets', 'mixed-mpeg2-22k')
 mixed('mpeg25-12k-castanets', 'mixed-mpeg25-12k')
 mixed('tiny-clicks-src', 'tiny-mixed-mpeg1-44k')
+cut('cbr128-castanets', 'cut-cbr128-castanets', 6)
+cut('vbr-v5-mix', 'cut-vbr-v5-mix', 9)
+cut('mpeg2-22k-castanets', 'cut-mpeg2-22k-castanets', 7)
+cut('tiny-speech-8k', 'tiny-cut-speech-8k', 3)
 PY
 rm "$OUT/tiny-mix-is-src.mp3" "$OUT/tiny-clicks-src.mp3"
 

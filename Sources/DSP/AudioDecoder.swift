@@ -19,6 +19,7 @@ public enum AudioDecoder {
                               ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioError) -> DecodedAudio {
         let format = AudioFormat.detect(bytes)
         if format == .flac { return try FLACDecoder.decode(bytes, path: path) }
+        if format == .mp3 { return try MP3Decoder.decode(bytes, path: path) }
         guard format == .wav else {
             if bytes.withUnsafeBytes({ $0.isEmpty }) { throw .unreadable(path: path, reason: "the file is empty") }
             if let ffmpeg, FFmpegDecoder.handles(format) { return try ffmpeg.decode(bytes, path: path, format: format) }

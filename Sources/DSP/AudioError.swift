@@ -32,6 +32,8 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case ffmpegFailed(path: String, reason: String)
     /// The ffmpeg fallback ran longer than `seconds` and was killed.
     case ffmpegTimedOut(path: String, seconds: Double)
+    /// An MP3 file in which no frame could be decoded; `reason` says why.
+    case malformedMP3(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .ffmpegFailed(let p, let r): return "ffmpeg could not decode \(p): \(r)"
         case .ffmpegTimedOut(let p, let s):
             return "ffmpeg took longer than \(s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s)) s to decode \(p) and was stopped"
+        case .malformedMP3(let p, let r): return "\(p) is not a decodable MP3 file: \(r)"
         }
     }
 }

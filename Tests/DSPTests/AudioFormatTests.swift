@@ -74,11 +74,8 @@ import Testing
     }
 
     @Test func otherFormatsAreRefusedWithTheInstallHint() throws {
-        let mp3 = try write(Self.id3(size: 40) + Self.mp3Frame + [UInt8](repeating: 0, count: 100), name: "song.wav")
-        defer { remove(mp3) }
-        #expect(throws: AudioError.unsupportedFormat(path: mp3, format: .mp3)) { try AudioDecoder.decode(path: mp3, ffmpeg: nil) }
-        // FLAC has a native decoder; the rest need ffmpeg, here switched off.
-        let messages: [(AudioFormat, String)] = [(.mp3, "MP3"), (.ogg, "Ogg"), (.mp4, "MP4/M4A"),
+        // WAV, FLAC and MP3 have native decoders; the rest need ffmpeg, here switched off.
+        let messages: [(AudioFormat, String)] = [(.ogg, "Ogg"), (.mp4, "MP4/M4A"),
                                                  (.webm, "WebM"), (.aiff, "AIFF"), (.unknown, "unknown")]
         for (format, name) in messages {
             let bytes = Self.samples.first { $0.0 == format && !$0.1.isEmpty }!.1
@@ -90,6 +87,16 @@ import Testing
                 #expect(error.description == "unsupported format \(name): upload WAV, FLAC or MP3, or install ffmpeg")
             }
         }
+    }
+
+    /// MP3 bytes in a file named .wav go to the MP3 decoder (detection by content); this one
+    /// holds a tag and a lone header but no decodable frame.
+    @Test func mp3IsRecognisedByContent() throws {
+        let mp3 = try write(Self.id3(size: 40) + Self.mp3Frame + [UInt8](repeating: 0, count: 100), name: "song.wav")
+        defer { remove(mp3) }
+        let error = #expect(throws: AudioError.self) { try AudioDecoder.decode(path: mp3, ffmpeg: nil) }
+        guard case .malformedMP3(let path, _) = error else { Issue.record("wrong error \(String(describing: error))"); return }
+        #expect(path == mp3)
     }
 
     @Test func sizeLimitAndUnreadableFiles() throws {

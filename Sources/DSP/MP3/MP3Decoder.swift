@@ -1,0 +1,276 @@
+import Foundation
+
+/// Decodes MPEG-1, MPEG-2 and MPEG-2.5 Layer III ("MP3") streams to interleaved float samples.
+///
+/// - Stream: tags are skipped (`MP3Tags`); frames are found by their headers (`MP3FrameHeader`).
+///   The first frame and every frame after lost sync must be followed by another valid header of
+///   the same stream (same version, layer, sampling frequency and mono/stereo) or end exactly at
+///   the end of the data; bytes that start no such frame are skipped. Frames whose side
+///   information is invalid are skipped and counted; decoding fails only if no frame decodes.
+/// - Frames: side information (`MP3SideInfo`), main data from the bit reservoir
+///   (`main_data_begin`; granules whose data lies before the available reservoir are decoded as
+///   silence), scale factors, Huffman decoding, requantization, joint stereo, reordering, alias
+///   reduction, IMDCT and the polyphase synthesis. ref: ISO/IEC 11172-3 §2.4.3.4; ISO/IEC 13818-3.
+/// - Gapless playback: a Xing/Info header frame is not decoded; with a LAME tag, encoder delay +
+///   529 samples (the decoder's delay) are dropped from the start and the padding from the end,
+///   frame by frame as FFmpeg does, so the sample count matches FFmpeg's.
+public enum MP3Decoder {
+    /// The decoder delay of Layer III as LAME and FFmpeg count it: 528 samples of filter bank
+    /// delay plus one.
+    public static let decoderDelay = 529
+
+    /// What a decode found besides the samples.
+    public struct Report: Sendable, Equatable {
+        /// Frames decoded to audio.
+        public var framesDecoded = 0
+        /// Frames with a valid header that could not be decoded (invalid side information).
+        public var framesSkipped = 0
+        /// Bytes between the tags that belong to no frame (junk, damage, a truncated last frame).
+        public var bytesSkipped = 0
+        /// From a Xing/Info/VBRI header frame, if any.
+        public var header: MP3Tags.VBRHeader?
+        /// Decoded granules (per channel) by block kind: normal, start, short, stop, mixed.
+        public var blockTypes = [0, 0, 0, 0, 0]
+        /// Frames with the joint-stereo mode extension bits for mid/side and intensity stereo.
+        public var msFrames = 0, intensityFrames = 0
+        /// Headers with bitrate index 0 (free format, which is not decoded).
+        public var freeFormatHeaders = 0
+    }
+
+    /// Decodes the bytes of an MP3 file; `path` is only used in messages.
+    public static func decode(_ bytes: some ContiguousBytes, path: String) throws(AudioError) -> DecodedAudio {
+        try decodeWithReport(bytes, path: path).audio
+    }
+
+    /// Decodes the bytes of an MP3 file and reports what was skipped.
+    public static func decodeWithReport(_ bytes: some ContiguousBytes,
+                                        path: String) throws(AudioError) -> (audio: DecodedAudio, report: Report) {
+        try bytes.withUnsafeBytes { raw in Result { () throws(AudioError) in try decode(raw, path: path) } }.get()
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer, path: String) throws(AudioError) -> (audio: DecodedAudio, report: Report) {
+        let range = MP3Tags.audioRange(raw)
+        var report = Report()
+        var decoder: MP3FrameDecoder?
+        var key: UInt32?
+        var output: [Float] = []
+        var packets: [Int] = []                                 // each decoded frame's index in the stream
+        var packet = 0, position = range.lowerBound, inSync = false
+        let end = range.upperBound
+        while end - position >= 4 {
+            guard let header = MP3FrameHeader(raw, at: position), key == nil || header.streamKey == key,
+                  header.frameLength <= end - position else {
+                if raw[position] == 0xFF, raw[position + 1] & 0xE6 == 0xE2, raw[position + 2] >> 4 == 0 {
+                    report.freeFormatHeaders += 1               // layer III, bitrate index 0
+                }
+                position += 1; report.bytesSkipped += 1; inSync = false
+                continue
+            }
+            let next = position + header.frameLength
+            if !inSync, next != end {
+                guard let following = MP3FrameHeader(raw, at: next), following.streamKey == header.streamKey else {
+                    position += 1; report.bytesSkipped += 1
+                    continue
+                }
+            }
+            let frame = UnsafeRawBufferPointer(rebasing: raw[position..<next])
+            inSync = true
+            if decoder == nil {
+                key = header.streamKey
+                decoder = MP3FrameDecoder(header)
+                let frames = (end - position) / header.frameLength + 1
+                output.reserveCapacity(min(frames * header.samplesPerFrame * header.channels, 1 << 28))
+                if let info = MP3Tags.vbrHeader(raw, frameAt: position, header: header) {
+                    report.header = info
+                    position = next
+                    continue
+                }
+            }
+            if decoder!.decode(frame, header: header, into: &output) {
+                report.framesDecoded += 1
+                packets.append(packet)
+                if header.msStereo { report.msFrames += 1 }
+                if header.intensityStereo { report.intensityFrames += 1 }
+                for gr in 0..<header.granules {
+                    for ch in 0..<header.channels {
+                        let g = decoder!.sideInfo.granule(gr, ch)
+                        report.blockTypes[g.isShort && g.mixedBlock ? 4 : g.blockType] += 1
+                    }
+                }
+            } else {
+                report.framesSkipped += 1
+            }
+            packet += 1
+            position = next
+        }
+        report.bytesSkipped += end - position
+        guard let decoder, report.framesDecoded > 0 else {
+            let reason = report.framesSkipped > 0 ? "none of its \(report.framesSkipped) frames could be decoded"
+                : report.freeFormatHeaders > 0 ? "free-format streams (bitrate index 0) are not supported"
+                : "it holds no MPEG audio layer III frames"
+            throw .malformedMP3(path: path, reason: reason)
+        }
+        trim(&output, packets: packets, frameLength: decoder.samplesPerFrame, channels: decoder.channels,
+             header: report.header)
+        return (DecodedAudio(samples: output, sampleRate: decoder.sampleRate, channels: decoder.channels), report)
+    }
+
+    /// Applies FFmpeg's gapless trimming to the decoded frames: `delay + 529` samples are skipped
+    /// from the start of the stream; frame p (of `frames` announced, each `n` samples long) that
+    /// reaches past `frames·n − padding + 529` loses its samples past that point, unless the skip
+    /// already cut the frame below that many.
+    static func trim(_ samples: inout [Float], packets: [Int], frameLength n: Int, channels: Int,
+                     header: MP3Tags.VBRHeader?) {
+        guard let delay = header?.encoderDelay else { return }
+        var skip = delay + decoderDelay
+        var discard: (first: Int, last: Int)?
+        if let frames = header?.frames, let padding = header?.encoderPadding {
+            discard = (frames * n - padding + decoderDelay, frames * n)
+        }
+        var kept = 0                                        // compacted in place
+        samples.withUnsafeMutableBufferPointer { s in
+            for (i, p) in packets.enumerated() {
+                var from = 0, to = n
+                if skip > 0 {
+                    if n <= skip { skip -= n; continue }
+                    from = skip
+                    skip = 0
+                }
+                if let discard {
+                    let start = p * n, stop = start + n
+                    if stop >= discard.first, start < discard.last {
+                        let cut = min(stop - discard.first, n)
+                        if cut > 0, cut <= to - from { to -= cut }
+                    }
+                }
+                let count = (to - from) * channels
+                if count > 0 {
+                    let source = s.baseAddress! + (i * n + from) * channels
+                    (s.baseAddress! + kept).update(from: source, count: count)    // memmove semantics
+                    kept += count
+                }
+            }
+        }
+        samples.removeLast(samples.count - kept)
+    }
+}
+
+/// The decoding state of one stream: bit reservoir, overlap and synthesis buffers, and the
+/// per-granule work buffers.
+final class MP3FrameDecoder {
+    let channels: Int, sampleRate: Int, samplesPerFrame: Int
+    private let lsf: Bool, bandIndex: Int, granules: Int
+    private(set) var sideInfo = MP3SideInfo()
+    private var reservoir: [UInt8] = []
+    private var scalefactors = [MP3Scalefactors(), MP3Scalefactors()]
+    private var firstGranule = [MP3Scalefactors(), MP3Scalefactors()]
+    private var filters = [MP3SynthesisFilter(), MP3SynthesisFilter()]
+    private let values = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 576)
+    private let xr = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
+    private let overlap = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
+    private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: 18 * 32)
+    private let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 576)
+
+    /// The reservoir kept between frames: more than `main_data_begin` can reach (511 bytes).
+    private static let reservoirLimit = 2048
+
+    init(_ header: MP3FrameHeader) {
+        channels = header.channels
+        sampleRate = header.sampleRate
+        samplesPerFrame = header.samplesPerFrame
+        lsf = header.isLSF
+        bandIndex = header.bandIndex
+        granules = header.granules
+        overlap.initialize(repeating: 0, count: 2 * 576)
+        values.initialize(repeating: 0, count: 2 * 576)
+        xr.initialize(repeating: 0, count: 2 * 576)
+        subbands.initialize(repeating: 0, count: 18 * 32)
+        scratch.initialize(repeating: 0, count: 576)
+    }
+
+    deinit {
+        values.deallocate(); xr.deallocate(); overlap.deallocate(); subbands.deallocate(); scratch.deallocate()
+    }
+
+    /// Decodes `frame` (header included) and appends its samples to `output`; false (nothing
+    /// appended) if its side information is invalid.
+    func decode(_ frame: UnsafeRawBufferPointer, header h: MP3FrameHeader, into output: inout [Float]) -> Bool {
+        guard h.mainDataOffset <= frame.count else { return false }
+        let ownData = UnsafeRawBufferPointer(rebasing: frame[h.mainDataOffset...])
+        defer {
+            reservoir.append(contentsOf: ownData)
+            if reservoir.count > Self.reservoirLimit { reservoir.removeFirst(reservoir.count - Self.reservoirLimit) }
+        }
+        let side = [UInt8](frame[h.sideInfoOffset..<h.mainDataOffset])
+        let valid = side.withUnsafeBufferPointer { b in
+            var r = MP3BitReader(b)
+            return sideInfo.read(&r, header: h)
+        }
+        guard valid else { return false }
+
+        let begin = sideInfo.mainDataBegin, available = min(begin, reservoir.count)
+        var mainData = Array(reservoir.suffix(available))
+        mainData.append(contentsOf: ownData)
+        let base = (available - begin) * 8                      // ≤ 0 when the reservoir is short
+
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: samplesPerFrame * channels))
+        mainData.withUnsafeBufferPointer { data in
+            output.withUnsafeMutableBufferPointer { out in
+                var consumed = 0
+                for gr in 0..<granules {
+                    // Granules whose data starts before the reservoir's first byte are silent.
+                    let missing = (available * 8 + consumed) >> 3 < begin
+                    for ch in 0..<channels {
+                        let g = sideInfo.granule(gr, ch)
+                        if missing {
+                            (xr + 576 * ch).update(repeating: 0, count: 576)
+                        } else {
+                            decodeChannel(ch, granule: g, gr: gr, header: h, data: data, at: base + consumed)
+                        }
+                        consumed += g.part23Length
+                    }
+                    if channels == 2, h.mode == .jointStereo, !missing {
+                        MP3Stereo.process(left: xr, right: xr + 576, header: h, right: sideInfo.granule(gr, 1),
+                                          scalefactors: scalefactors[1])
+                    }
+                    for ch in 0..<channels {
+                        let g = sideInfo.granule(gr, ch), lines = xr + 576 * ch
+                        MP3Requantize.reorder(lines, granule: g, bandIndex: bandIndex, lsf: lsf, scratch: scratch)
+                        MP3IMDCT.antialias(lines, granule: g, limit: Self.nonZeroEnd(lines))
+                        MP3IMDCT.synthesize(lines, granule: g, limit: Self.nonZeroEnd(lines),
+                                            overlap: overlap + 576 * ch, output: subbands)
+                        filters[ch].filter(subbands, slots: 18,
+                                           output: out.baseAddress! + start + gr * 576 * channels + ch, stride: channels)
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// Scale factors, Huffman decoding and requantization of one channel of granule `gr`, whose
+    /// data starts at bit `bit` of `data`.
+    private func decodeChannel(_ ch: Int, granule: MP3GranuleInfo, gr: Int, header h: MP3FrameHeader,
+                               data: UnsafeBufferPointer<UInt8>, at bit: Int) {
+        var g = granule
+        var r = MP3BitReader(data, position: bit)
+        if lsf {
+            g.preflag = scalefactors[ch].readLSF(&r, granule: g, intensityRight: h.intensityStereo && ch == 1)
+        } else {
+            scalefactors[ch].readMPEG1(&r, granule: g, scfsi: sideInfo.scfsi[ch],
+                                       previous: gr == 1 ? firstGranule[ch] : nil)
+            if gr == 0 { firstGranule[ch] = scalefactors[ch] }
+        }
+        let count = MP3Huffman.decode(&r, end: bit + g.part23Length, granule: g, into: values + 576 * ch)
+        MP3Requantize.requantize(values + 576 * ch, count: count, granule: g, scalefactors: scalefactors[ch],
+                                 bandIndex: bandIndex, lsf: lsf, into: xr + 576 * ch)
+    }
+
+    /// One past the last non-zero line of `lines` (576).
+    private static func nonZeroEnd(_ lines: UnsafePointer<Float>) -> Int {
+        var n = 576
+        while n > 0, lines[n - 1] == 0 { n -= 1 }
+        return n
+    }
+}
