@@ -1,6 +1,7 @@
 @testable import DSP
 import Foundation
 import Testing
+import TestSupport
 
 /// `AudioStream` delivers what `AudioDecoder` decodes, WAV in 64 KiB blocks, within its limits.
 @Suite struct AudioStreamTests {
@@ -78,7 +79,7 @@ import Testing
         for seed in WAVDecoderTests.fuzzSeeds {
             for length in 0...seed.count { try compare(Array(seed.prefix(length))) }
         }
-        var rng = WAVDecoderTests.SeededGenerator(state: 0xF11E)
+        var rng = SplitMix64(state: 0xF11E)
         for i in 0..<500 {
             var bytes = WAVDecoderTests.fuzzSeeds[i % WAVDecoderTests.fuzzSeeds.count]
             let index = Int.random(in: 0..<min(48, bytes.count), using: &rng)

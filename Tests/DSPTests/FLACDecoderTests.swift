@@ -1,6 +1,7 @@
 @testable import DSP
 import Foundation
 import Testing
+import TestSupport
 
 /// Writes bits most significant first, as FLAC stores them.
 struct BitWriter {
@@ -203,17 +204,6 @@ enum FLACFile {
     }
 }
 
-/// SplitMix64, so the mutations and signals are the same on every run.
-struct FLACTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct FLACDecoderTests {
     static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -221,7 +211,7 @@ struct FLACTestRandom: RandomNumberGenerator {
 
     /// A smooth signal plus noise in [-2^(bits-1), 2^(bits-1)), `n` samples.
     static func signal(_ n: Int, bits: Int, seed: UInt64, wasted: Int = 0) -> [Int64] {
-        var rng = FLACTestRandom(state: seed)
+        var rng = SplitMix64(state: seed)
         let amplitude = Double(Int64(1) << (bits - 1) - 1)
         return (0..<n).map { i in
             let x = 0.6 * sin(Double(i) * 0.07 + Double(seed)) + 0.3 * sin(Double(i) * 0.9)
@@ -294,7 +284,7 @@ struct FLACTestRandom: RandomNumberGenerator {
         }
         #expect(FLACFile.crc8(check) == 0xF4 && FLACFile.crc16(check) == 0xFEE8)
         // The 8-bytes-a-step CRC-16 agrees with the bitwise one at every length and alignment.
-        var rng = FLACTestRandom(state: 16)
+        var rng = SplitMix64(state: 16)
         let bytes = (0..<300).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         bytes.withUnsafeBytes { raw in
             for start in 0..<9 {
@@ -307,7 +297,7 @@ struct FLACTestRandom: RandomNumberGenerator {
 
     @Test func bitReaderReadsFieldsAcrossWordsAndStopsAtTheEnd() throws {
         var w = BitWriter()
-        var rng = FLACTestRandom(state: 7)
+        var rng = SplitMix64(state: 7)
         var fields: [(UInt64, Int, Bool)] = []     // value, width, unary?
         for _ in 0..<400 {
             if Bool.random(using: &rng) {
@@ -733,7 +723,7 @@ struct FLACTestRandom: RandomNumberGenerator {
             for length in 0..<seed.count { #expect(!attempt(Array(seed.prefix(length))), "prefix \(length) decoded") }
             #expect(attempt(seed))
         }
-        var rng = FLACTestRandom(state: 0xF1AC)
+        var rng = SplitMix64(state: 0xF1AC)
         for i in 0..<2000 {
             var bytes = seeds[i % seeds.count]
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

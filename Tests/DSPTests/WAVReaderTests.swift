@@ -1,6 +1,7 @@
 @testable import DSP
 import Foundation
 import Testing
+import TestSupport
 
 /// Builds WAV files in memory: chunks with their pad byte, and RIFF/RF64/BW64 headers.
 enum WAVFile {
@@ -228,17 +229,6 @@ enum WAVFile {
 
     // MARK: robustness
 
-    /// SplitMix64, so the mutations are the same on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let fuzzSeeds: [[UInt8]] = [
         WAVFile.simple(code: 1, channels: 2, bits: 16, payload: WAVFile.s16([1, -2, 3, -4, 5, -6])),
@@ -269,7 +259,7 @@ enum WAVFile {
         for seed in Self.fuzzSeeds {
             for length in 0...seed.count { attempt(Array(seed.prefix(length))) }
         }
-        var rng = SeededGenerator(state: 0x5EED)
+        var rng = SplitMix64(state: 0x5EED)
         for i in 0..<2000 {
             var bytes = Self.fuzzSeeds[i % Self.fuzzSeeds.count]
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

@@ -20,18 +20,25 @@ public struct Difference: CustomStringConvertible, Sendable {
     }
 }
 
-/// Deterministic pseudo-random floats in [lo, hi) for kernel tests (SplitMix64).
-public struct TestRandom {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> Float {
+/// SplitMix64 (Steele, Lea & Flood 2014): the same pseudo-random sequence on every run, for
+/// test signals and mutation fuzzing.
+public struct SplitMix64: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) * 0x1p-24
+        return z ^ (z >> 31)
     }
+}
+
+/// Deterministic pseudo-random floats in [lo, hi) for kernel tests (SplitMix64).
+public struct TestRandom {
+    var generator: SplitMix64
+    public init(seed: UInt64) { generator = SplitMix64(state: seed) }
+    public mutating func next() -> Float { Float(generator.next() >> 40) * 0x1p-24 }
     public mutating func array(_ count: Int, _ lo: Float = -1, _ hi: Float = 1) -> [Float] {
         (0..<count).map { _ in lo + (hi - lo) * next() }
     }
