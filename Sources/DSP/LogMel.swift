@@ -59,6 +59,12 @@ public final class LogMelSpectrogram: @unchecked Sendable {
     public func compute(_ waveform: UnsafeBufferPointer<Float>,
                         into out: UnsafeMutablePointer<Float>) throws(DSPError) {
         try checkFinite(waveform)
+        computeFinite(waveform, into: out)
+    }
+
+    /// `compute` for samples the caller has already found finite (`LogMelStream` checks each
+    /// chunk on arrival), so there is nothing left to throw.
+    func computeFinite(_ waveform: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
         guard let base = waveform.baseAddress else { return }
         let frames = frameCount(samples: waveform.count), workers = min(stfts.count, frames)
         guard workers > 1 else { return frames == 0 ? () : computeFrames(0..<frames, of: base, into: out, worker: 0) }

@@ -82,8 +82,8 @@ public final class LogMelStream {
     private func emit(_ deliver: (UnsafeBufferPointer<Float>) -> Void) {
         let n = spectrogram.frameCount(samples: buffered)
         guard n > 0 else { return }
-        // The samples were found finite on arrival, so `compute`'s own check cannot throw.
-        try! spectrogram.compute(UnsafeBufferPointer(start: samples, count: buffered), into: frames)
+        // The samples were found finite on arrival: no second check.
+        spectrogram.computeFinite(UnsafeBufferPointer(start: samples, count: buffered), into: frames)
         deliver(UnsafeBufferPointer(start: frames, count: n * spectrogram.bands))
         frameCount += n
         let consumed = n * spectrogram.params.hopSamples
