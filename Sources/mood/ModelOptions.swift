@@ -66,14 +66,15 @@ struct InputLimitOptions: ParsableArguments {
 /// bounded whatever its length: decoded in chunks (`AudioStream`), each down-mixed to mono (the mean
 /// of the channels, as YAMNet's reference does) and resampled to `sampleRate` by one polyphase Kaiser
 /// `Resampler` (the pieces concatenated are bit-identical to resampling the whole). `body` takes the
-/// pieces in order; `progress` gets the fraction of the file's frames decoded after each chunk.
+/// pieces in order; `progress` gets the fraction of the file's frames decoded after each chunk (0
+/// while the length is unknown: formats decoded by ffmpeg).
 func streamWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate, limits: AudioLimits = AudioLimits(),
                     progress: (Double) -> Void = { _ in }, _ body: ([Float]) throws -> Void) throws {
     let audio = try AudioStream(path: path, limits: limits)
     let resampler = try Resampler(inputRate: audio.sampleRate, outputRate: sampleRate)
     while let chunk = try audio.next() {
         try body(resampler.process(chunk.mono()))
-        progress(Double(audio.framesRead) / Double(max(audio.expectedFrames, 1)))
+        progress(audio.expectedFrames > 0 ? min(1, Double(audio.framesRead) / Double(audio.expectedFrames)) : 0)
     }
     try body(resampler.finish())
 }
