@@ -63,11 +63,10 @@ class Field:
     """`col` or a JSON path `col->a->>b` (WIRE: filters, select and order all take it)."""
 
     def __init__(self, text: str):
-        m = re.fullmatch(r"([^>]+?)((?:->>?[^->]+)*)", text.strip())
-        if not m or not m.group(1) or "-" in m.group(1)[-1:]:
+        column, arrow, rest = text.strip().partition("->")
+        self.column, self.path = column, re.findall(r"(->>?)([^->]+)", arrow + rest)
+        if not column or "".join(a + k for a, k in self.path) != arrow + rest:
             raise bad_query(f'"failed to parse field ({text})"')
-        self.column = m.group(1)
-        self.path = re.findall(r"(->>?)([^->]+)", m.group(2))
 
     @property
     def name(self) -> str:
@@ -76,7 +75,7 @@ class Field:
     def sql(self, qual) -> sql.Composable:
         out = sql.SQL("{}.{}").format(qual, sql.Identifier(self.column))
         for arrow, key in self.path:
-            lit = sql.Literal(int(key)) if re.fullmatch(r"-?\d+", key) else sql.Literal(key)
+            lit = sql.Literal(int(key)) if re.fullmatch(r"\d+", key) else sql.Literal(key)
             out = sql.SQL("({} " + arrow + " {})").format(out, lit)
         return out
 

@@ -41,7 +41,7 @@ class App:
     def rest(self, req: Request) -> Response:
         parts = req.path.strip("/").split("/")
         if parts == [""]:
-            raise pgrst(404, "PGRST125", f"Invalid path specified in request URL")
+            raise pgrst(404, "PGRST125", "Invalid path specified in request URL")
         try:
             with self.pool.transaction(req.role, req.claims, read_only=req.method in ("GET", "HEAD")
                                        and parts[0] != "rpc", method=req.method, path=req.path) as cur:
