@@ -41,7 +41,7 @@ API_KEYS = {ANON_KEY: "anon", SERVICE_ROLE_KEY: "service_role",
 
 
 class JWTError(Exception):
-    """kind: 'malformed', 'signature' or 'expired'."""
+    """kind: 'malformed', 'signature' or 'expired'; the message is PostgREST's wording."""
 
     def __init__(self, kind: str, detail: str):
         super().__init__(detail)
@@ -52,18 +52,18 @@ def verify(token: str, now: float | None = None) -> dict:
     """Claims of a valid HS256 token signed with JWT_SECRET, else JWTError."""
     parts = token.split(".")
     if len(parts) != 3:
-        raise JWTError("malformed", f"Expected 3 parts; got {len(parts)}")
+        raise JWTError("malformed", f"Expected 3 parts in JWT; got {len(parts)}")
     try:
         header = json.loads(_unb64(parts[0]))
         claims = json.loads(_unb64(parts[1]))
         mac = _unb64(parts[2])
     except ValueError as e:
-        raise JWTError("malformed", str(e)) from None
+        raise JWTError("malformed", f"JWSError (CompactDecodeError {e})") from None
     if not isinstance(header, dict) or not isinstance(claims, dict) or header.get("alg") != "HS256":
-        raise JWTError("signature", "unsupported token")
+        raise JWTError("signature", "JWSError JWSInvalidSignature")
     expected = hmac.new(JWT_SECRET.encode(), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
     if not hmac.compare_digest(mac, expected):
-        raise JWTError("signature", "invalid signature")
+        raise JWTError("signature", "JWSError JWSInvalidSignature")
     exp = claims.get("exp")
     if isinstance(exp, (int, float)) and exp <= (time.time() if now is None else now):
         raise JWTError("expired", "JWT expired")

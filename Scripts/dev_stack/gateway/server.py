@@ -101,9 +101,7 @@ def authenticate(req: Request, storage_layer: bool):
         if storage_layer:
             words = {"malformed": "jwt malformed", "signature": "invalid signature", "expired": "jwt expired"}
             raise storage("403", "Unauthorized", words[e.kind]) from None
-        code, message = ("PGRST303", "JWT expired") if e.kind == "expired" else \
-            ("PGRST301", "JWSError JWSInvalidSignature") if e.kind == "signature" else \
-            ("PGRST301", f"Expected 3 parts in JWT; got {len(token.split('.')) if token else 0}")
+        code, message = ("PGRST303" if e.kind == "expired" else "PGRST301"), str(e)
         raise pgrst(401, code, message, headers={
             "WWW-Authenticate": f'Bearer error="invalid_token", error_description="{message}"'}) from None
     req.role = claims.get("role") or "anon"

@@ -79,6 +79,14 @@ class Storage:
     # ---- routing ----
     def handle(self, pool, req) -> Response:
         try:
+            return self.route(pool, req)
+        except psycopg.OperationalError as e:  # the database is away: a real 5xx, not a 400
+            err = storage("503", "DatabaseUnavailable", str(e).strip())
+            err.status = 503
+            raise err from None
+
+    def route(self, pool, req) -> Response:
+        try:
             segs = [unquote(s, errors="strict") for s in req.path.strip("/").split("/")]
         except UnicodeDecodeError:
             raise storage("400", "InvalidKey", "Invalid key: not UTF-8", "InvalidKey") from None

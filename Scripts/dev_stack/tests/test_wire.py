@@ -1,6 +1,7 @@
 """Exact replies on the wire, each checked against SUPABASE-WIRE.md (section named per test)."""
 import http.client
 import json
+import threading
 import urllib.parse
 
 import pytest
@@ -215,6 +216,33 @@ def test_rpc_permissions_401_for_anon_403_for_users(db):
     r = call("POST", "/rest/v1/rpc/claim_job", {"worker_id": "w", "lease_seconds": 5}, key=ANON,
              bearer=keys.user_token(ALICE))
     assert (r.status, r.json()["code"]) == (403, "42501")
+
+
+def test_concurrent_claims_over_http_take_each_job_once(db):
+    jobs = {add_upload(db)[1] for _ in range(24)}
+    claimed, errors = [], []
+
+    def worker(n):
+        conn = http.client.HTTPConnection("127.0.0.1", API_PORT, timeout=30)
+        try:
+            while True:
+                r = call("POST", "/rest/v1/rpc/claim_job", {"worker_id": f"w{n}", "lease_seconds": 60}, conn=conn)
+                if r.status != 200:
+                    raise AssertionError(r.body)
+                if not r.json():
+                    return
+                claimed.extend(j["id"] for j in r.json())
+        except Exception as e:  # surfaced below
+            errors.append(e)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(claimed) == len(set(claimed)) == 24 and set(claimed) == jobs
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(db):
