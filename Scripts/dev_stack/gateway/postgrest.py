@@ -418,13 +418,12 @@ def insert_rows(cur, req, table, q) -> Response:
     cols = payload_columns(req, table, rows, q)
     prefer = req.prefer()
     resolution = prefer.get("resolution")
+    if not rows:                      # [] inserts nothing
+        return write_reply(cur, req, q, table, 201, 201,
+                           sql.SQL("select *, false as pgrst_inserted from {} where false").format(table.ident), ())
+    if not cols and len(rows) > 1:
+        raise pgrst(400, "PGRST102", "All object keys must match")
     ident_cols = sql.SQL(", ").join(map(sql.Identifier, cols))
-    if not cols:
-        source = sql.SQL("select from json_array_elements(%s::json)")
-        target = sql.SQL("")
-    else:
-        source = sql.SQL("select {} from json_populate_recordset(null::{}, %s::json)").format(ident_cols, table.ident)
-        target = sql.SQL("({})").format(ident_cols)
     conflict = sql.SQL("")
     headers = {}
     if resolution in ("merge-duplicates", "ignore-duplicates"):
@@ -437,13 +436,11 @@ def insert_rows(cur, req, table, q) -> Response:
             conflict = sql.SQL(" on conflict ({}) do update set {}").format(keys_sql, sql.SQL(", ").join(
                 sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in cols))
         headers["Preference-Applied"] = f"resolution={resolution}"
-    if not cols:
-        insert = sql.SQL("insert into {} as pgrst_t default values").format(table.ident)
-        if len(rows) != 1:
-            raise pgrst(400, "PGRST102", "All object keys must match")
-        statement = insert + conflict
-    else:
-        statement = sql.SQL("insert into {} as pgrst_t {} {}{}").format(table.ident, target, source, conflict)
+    if cols:
+        statement = sql.SQL("insert into {} as pgrst_t ({}) select {} from json_populate_recordset(null::{}, "
+                            "%s::json){}").format(table.ident, ident_cols, ident_cols, table.ident, conflict)
+    else:                             # {} inserts a row of defaults
+        statement = sql.SQL("insert into {} as pgrst_t default values{}").format(table.ident, conflict)
     statement += sql.SQL(" returning pgrst_t.*, (pgrst_t.xmax = 0) as pgrst_inserted")
     params = (json.dumps(rows),) if cols else ()
     return write_reply(cur, req, q, table, 201, 201, statement, params,

@@ -124,6 +124,10 @@ def test_insert_statuses_and_preferences(db):
     r = call("POST", "/rest/v1/uploads?columns=audio_file_path,user_id",
              [{"audio_file_path": "e.wav"}, {"audio_file_path": "f.wav", "user_id": ALICE}], REPR)
     assert [x["user_id"] for x in r.json()] == [None, ALICE]
+    r = call("POST", "/rest/v1/uploads", [], REPR)
+    assert (r.status, r.json()) == (201, [])
+    r = call("POST", "/rest/v1/uploads", {"user_id": ALICE})
+    assert (r.status, r.json()["code"]) == (400, "23502")
 
 
 def test_upsert_is_201_when_inserting_and_200_when_merging(db):
