@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "DSP"),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
+        .target(name: "Emotion", dependencies: ["Tensor", "DSP"]),
         .target(name: "Worker", dependencies: ["YAMNet"]),
         .executableTarget(
             name: "mood",
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
+        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
     ],
     swiftLanguageModes: [.v6]
