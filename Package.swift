@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "DSP", targets: ["DSP"]),
         .library(name: "YAMNet", targets: ["YAMNet"]),
+        .library(name: "Emotion", targets: ["Emotion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "DSP"),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
+        .target(name: "Emotion", dependencies: ["DSP"]),
         .target(name: "Worker", dependencies: ["YAMNet"]),
         .executableTarget(
             name: "mood",
@@ -33,6 +35,7 @@ let package = Package(
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
