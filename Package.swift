@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "DSP", targets: ["DSP"]),
         .library(name: "YAMNet", targets: ["YAMNet"]),
+        .library(name: "Emotion", targets: ["Emotion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
