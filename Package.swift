@@ -20,10 +20,11 @@ let package = Package(
         .target(name: "DSP"),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
         .target(name: "Emotion", dependencies: ["Tensor", "DSP"]),
+        .target(name: "Analysis", dependencies: ["DSP", "Emotion", "YAMNet"]),
         .target(name: "Worker", dependencies: ["YAMNet"]),
         .executableTarget(
             name: "mood",
-            dependencies: ["YAMNet", "DSP", "Tensor", "Worker",
+            dependencies: ["YAMNet", "DSP", "Tensor", "Emotion", "Analysis", "Worker",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Implementation: C shims promise no stable API (swift-numerics convention).
@@ -34,9 +35,9 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
-        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Emotion", "YAMNet", "DSP", "Tensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,7 +31,7 @@ LAYOUT = [
     (r"context/(speech_class|music_class|other_floor)", 1),
     (r"context/no_yamnet/(speech|music|other)", 1),
     (r"prototype/(" + "|".join(LABELS) + ")", 2),
-    (r"calibration/(temperature|neutral_radius|weak_evidence_cap|silence_db)", 1),
+    (r"calibration/(temperature|weak_evidence_cap)", 1),
     (r"calibration/energy_thresholds", 2),
 ]
 
@@ -75,8 +75,8 @@ def read_table(path, classes):
         seen.add(name)
         tensors.append((name, values))
     missing = [f"prototype/{label}" for label in LABELS if f"prototype/{label}" not in seen]
-    missing += [n for n in ["calibration/temperature", "calibration/neutral_radius", "calibration/energy_thresholds",
-                            "calibration/weak_evidence_cap", "calibration/silence_db", "context/speech_class",
+    missing += [n for n in ["calibration/temperature", "calibration/energy_thresholds",
+                            "calibration/weak_evidence_cap", "context/speech_class",
                             "context/music_class", "context/other_floor"] if n not in seen]
     missing += [f"context/no_yamnet/{c}" for c in CONTEXTS if f"context/no_yamnet/{c}" not in seen]
     if missing:

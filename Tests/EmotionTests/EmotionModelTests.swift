@@ -82,11 +82,13 @@ import Testing
     }
 
     @Test func labelsFollowTheCircumplex() {
-        #expect(MoodLabel(valence: 0.5, arousal: 0.5, neutralRadius: 0.15) == .happy)
-        #expect(MoodLabel(valence: 0.5, arousal: -0.5, neutralRadius: 0.15) == .calm)
-        #expect(MoodLabel(valence: -0.5, arousal: -0.5, neutralRadius: 0.15) == .sad)
-        #expect(MoodLabel(valence: -0.5, arousal: 0.5, neutralRadius: 0.15) == .tense)
-        #expect(MoodLabel(valence: 0.1, arousal: -0.1, neutralRadius: 0.15) == .neutral)
+        #expect(MoodLabel(.excited) == .happy && MoodLabel(.content) == .calm && MoodLabel(.tired) == .sad)
+        #expect(MoodLabel(.anxious) == .tense && MoodLabel(.neutral) == .neutral)
+        // Each emotion's prototype lies in its mood's quadrant.
+        for p in Self.model.prototypes where p.label != .neutral {
+            let quadrant: MoodLabel = p.valence >= 0 ? (p.arousal >= 0 ? .happy : .calm) : (p.arousal >= 0 ? .tense : .sad)
+            #expect(MoodLabel(p.label) == quadrant, "\(p.label)")
+        }
         #expect(EnergyLevel(arousal: -0.3, thresholds: (-0.25, 0.25)) == .low)
         #expect(EnergyLevel(arousal: 0, thresholds: (-0.25, 0.25)) == .medium)
         #expect(EnergyLevel(arousal: 0.3, thresholds: (-0.25, 0.25)) == .high)

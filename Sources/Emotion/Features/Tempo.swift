@@ -72,6 +72,7 @@ struct TempoEstimator {
             tempoPrior(bpm(Double(a))) * mass(a) < tempoPrior(bpm(Double(b))) * mass(b)
         }!
         while true {
+            guard max(minLag, lag / 2 - 1) <= lag / 2 + 1 else { break }      // no faster lag in range
             let candidates = max(minLag, lag / 2 - 1)...(lag / 2 + 1)
             guard let faster = candidates.max(by: { mass($0) < mass($1) }), faster < lag,
                   bpm(Double(faster)) <= Self.maxFasterBPM,

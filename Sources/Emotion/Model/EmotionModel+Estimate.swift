@@ -59,7 +59,7 @@ extension EmotionModel {
             raw[dimension] = score
         }
         let evidence = min(max(input.evidence, 0), 1)
-        let arousal = tanh(raw[.arousal]!) * evidence, valence = tanh(raw[.valence]!) * evidence
+        let arousal = tanh(raw[.arousal]!) * evidence + 0, valence = tanh(raw[.valence]!) * evidence + 0   // + 0: no −0
         // ref: AFFECT.md — a softmax over distances to the label prototypes, temperature stated.
         let logits = prototypes.map { -(pow(valence - $0.valence, 2) + pow(arousal - $0.arousal, 2)) / temperature }
         let top = logits.max()!
@@ -70,7 +70,7 @@ extension EmotionModel {
             arousal: arousal, valence: valence, emotion: prototypes[best].label,
             emotionConfidence: min(weights[best] / total, weak ? weakEvidenceCap : 1),
             probabilities: Dictionary(uniqueKeysWithValues: zip(prototypes.map(\.label.rawValue), weights.map { $0 / total })),
-            mood: MoodLabel(valence: valence, arousal: arousal, neutralRadius: neutralRadius),
+            mood: MoodLabel(prototypes[best].label),
             energyLevel: EnergyLevel(arousal: arousal, thresholds: energyThresholds),
             contextWeights: Dictionary(uniqueKeysWithValues: pi.map { ($0.key.rawValue, $0.value) }),
             weakEvidence: weak)

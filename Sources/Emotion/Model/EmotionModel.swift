@@ -28,7 +28,7 @@ public struct EmotionModel: Sendable {
     public let classWeights: [Dimension: [(name: String, weight: Double)]]
     /// Each label's (valence, arousal).
     public let prototypes: [(label: EmotionLabel, valence: Double, arousal: Double)]
-    public let temperature: Double, neutralRadius: Double, weakEvidenceCap: Double, silenceDB: Double
+    public let temperature: Double, weakEvidenceCap: Double
     public let energyThresholds: (low: Double, high: Double)
     /// YAMNet class indices whose mean scores weigh the speech and music cue sets, and the
     /// constant weight of the other-sounds set.
@@ -81,9 +81,7 @@ public struct EmotionModel: Sendable {
         (self.cues, self.bias, self.prototypes) = (cues, bias, prototypes.map { ($0.0, $0.1, $0.2) })
         self.classWeights = classWeights.mapValues { $0.map { (name: $0.0, weight: $0.1) } }
         temperature = try scalar("calibration/temperature")[0]
-        neutralRadius = try scalar("calibration/neutral_radius")[0]
         weakEvidenceCap = try scalar("calibration/weak_evidence_cap")[0]
-        silenceDB = try scalar("calibration/silence_db")[0]
         let energy = try scalar("calibration/energy_thresholds", count: 2)
         energyThresholds = (energy[0], energy[1])
         speechClass = Int(try scalar("context/speech_class")[0])

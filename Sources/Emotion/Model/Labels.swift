@@ -4,20 +4,19 @@ public enum EmotionLabel: String, CaseIterable, Codable, Sendable {
     case excited, happy, content, calm, neutral, sad, tired, angry, anxious
 }
 
-/// The mood clients read (`mood`): the quadrant of (valence, arousal), or neutral near the centre.
-/// ref: Russell 1980, the circumplex model of affect
+/// The mood clients read (`mood`): the circumplex quadrant of the emotion label, or neutral.
+/// ref: Russell 1980 — happy/excited: high arousal, positive valence; content/calm: low arousal,
+/// positive; sad/tired: low arousal, negative; angry/anxious: high arousal, negative ("tense").
 public enum MoodLabel: String, CaseIterable, Codable, Sendable {
     case happy, calm, neutral, sad, tense
 
-    /// happy: valence ≥ 0, arousal ≥ 0; calm: valence ≥ 0, arousal < 0; sad: both < 0; tense:
-    /// valence < 0, arousal ≥ 0; neutral when the radius is under `neutralRadius`.
-    public init(valence: Double, arousal: Double, neutralRadius: Double) {
-        if (valence * valence + arousal * arousal).squareRoot() < neutralRadius {
-            self = .neutral
-        } else if valence >= 0 {
-            self = arousal >= 0 ? .happy : .calm
-        } else {
-            self = arousal >= 0 ? .tense : .sad
+    public init(_ emotion: EmotionLabel) {
+        switch emotion {
+        case .excited, .happy: self = .happy
+        case .content, .calm: self = .calm
+        case .neutral: self = .neutral
+        case .sad, .tired: self = .sad
+        case .angry, .anxious: self = .tense
         }
     }
 }
