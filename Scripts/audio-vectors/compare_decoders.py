@@ -88,8 +88,8 @@ def vectors(root):
     return found
 
 
-def run(args):
-    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+def run(args, env=None):
+    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env)
     return result.returncode, (result.stderr.strip().splitlines() or ['exit code %d' % result.returncode])[-1]
 
 
@@ -98,7 +98,8 @@ def check(vector, mood, scratch):
     ours_path = os.path.join(scratch, vector.kind + '-' + vector.name + '.mood.wav')
     ref_path = os.path.join(scratch, vector.kind + '-' + vector.name + '.ffmpeg.wav')
     try:
-        code, message = run([mood, 'decode', '--native', vector.path, '--out', ours_path])
+        # An empty PATH keeps mood from handing a file it does not recognise to ffmpeg.
+        code, message = run([mood, 'decode', '--native', vector.path, '--out', ours_path], env={'PATH': ''})
         if code != 0:
             return None, 'mood: ' + message
         if vector.reference:
@@ -138,7 +139,7 @@ def check(vector, mood, scratch):
 
 
 def main():
-    root, mood = sys.argv[1], sys.argv[2]
+    root, mood = sys.argv[1], os.path.abspath(sys.argv[2])
     scratch = os.path.join(root, 'decoded')
     os.makedirs(scratch, exist_ok=True)
     todo = vectors(root)

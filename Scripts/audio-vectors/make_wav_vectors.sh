@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates WAV test vectors for Scripts/audio-vectors/check-decoders.
 #
-#   Scripts/audio-vectors/make_wav_vectors.sh OUTDIR        # 111 files, ~4 s
+#   Scripts/audio-vectors/make_wav_vectors.sh OUTDIR        # 116 files, ~4 s
 #
 # Writes OUTDIR/NAME.wav and OUTDIR/index.tsv (NAME, sample type: int or float). Integer samples
 # (PCM, and A-law/µ-law, which expand to 16-bit integers) decode to value × 2^-(bits-1); float
@@ -22,7 +22,8 @@
 #   data size of 0 (a streaming header); `data` before `fmt `; 20 valid bits in a 24-bit
 #   container (decoded as the container). Not 24 in 32: ffmpeg 5.1 reads that as pcm_f24le.
 #   A file cut inside its last frame.
-# - Full scale (clipped squares: −2^(bits-1) and 2^(bits-1) − 1) and espeak-ng speech.
+# - Full scale (clipped squares: −2^(bits-1) and 2^(bits-1) − 1), every code of u8, s16, A-law
+#   and µ-law, s32 rounding ties and limits, and espeak-ng speech.
 #
 # Needs: sox, ffmpeg, espeak-ng, python3 (apt-get install -y sox ffmpeg espeak-ng).
 set -euo pipefail
@@ -168,6 +169,22 @@ for spec in "u8|-e unsigned -b 8|1" "s16|-e signed -b 16|2" "s24|-e signed -b 24
     sox -V1 -R -D -r 48000 -c "$channels" -n $sox_format "$out/fullscale-$enc-c$channels.wav" synth 0.05 square 100 vol 2
     add "fullscale-$enc-c$channels" int
 done
+
+# Every value: all 256 codes of u8, A-law and µ-law, all 65536 of s16; s32 round-to-nearest-even
+# ties (low byte 0x80), the values next to both limits (the largest round up to 2^31) and noise.
+# raw RATE FORMAT NAME TYPE PYTHON-EXPRESSION: the expression's bytes, wrapped by ffmpeg as they
+# are (stream copy; sox would re-encode, turning µ-law's negative zero 0x7F into 0xFF).
+raw() {
+    python3 -c "import random, struct, sys; random.seed(1); sys.stdout.buffer.write($5)" |
+        ffmpeg -v error -y -f "$2" -ar "$1" -ac 1 -i - -c:a copy "$out/$3.wav"
+    add "$3" "$4"
+}
+raw 8000 u8 every-u8 int "bytes(range(256))"
+raw 8000 alaw every-alaw int "bytes(range(256))"
+raw 8000 mulaw every-ulaw int "bytes(range(256))"
+raw 48000 s16le every-s16 int "struct.pack('<65536h', *range(-32768, 32768))"
+raw 48000 s32le edges-s32 int "struct.pack('<3000i', *[v << 8 | 0x80 for v in range(-500, 500)],
+    *range(2**31 - 500, 2**31), *range(-2**31, -2**31 + 500), *[random.getrandbits(32) - 2**31 for _ in range(1000)])"
 
 # Speech: espeak-ng's own file (22.05 kHz s16 mono), and telephone and studio formats of it.
 espeak-ng -w "$out/speech-espeak.wav" "The quick brown fox jumps over the lazy dog. WAV holds it all." 2>/dev/null
