@@ -63,8 +63,8 @@ def read_float_wav(path):
 
 
 def snr_db(ours, reference):
-    noise = np.sum((ours - reference) ** 2)
-    return math.inf if noise == 0 else 10 * math.log10(np.sum(reference ** 2) / noise)
+    noise, signal = np.sum((ours - reference) ** 2), np.sum(reference ** 2)
+    return math.inf if noise == 0 else -math.inf if signal == 0 else 10 * math.log10(signal / noise)
 
 
 class Vector:
@@ -120,9 +120,9 @@ def check(vector, mood, scratch):
             if os.path.exists(path):
                 os.remove(path)
     if (rate, channels) != (ref_rate, ref_channels):
-        return None, f'{rate} Hz × {channels} channels, ffmpeg {ref_rate} Hz × {ref_channels}'
+        return None, f'{rate} Hz × {channels} channels, reference {ref_rate} Hz × {ref_channels}'
     if len(ours) != len(ref):
-        return None, f'{len(ours)} frames, ffmpeg {len(ref)}'
+        return None, f'{len(ours)} frames, reference {len(ref)}'
     if vector.kind == 'MP3':
         snr = snr_db(ours, ref)
         return snr, None if snr >= MP3_MIN_SNR_DB else f'SNR {snr:.1f} dB < {MP3_MIN_SNR_DB:.0f} dB'
