@@ -1,6 +1,7 @@
 import DSP
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct AudioFormatTests {
     static let mp3Frame: [UInt8] = [0xFF, 0xFB, 0x90, 0x64]      // MPEG-1 layer III, 128 kbit/s, 44.1 kHz
