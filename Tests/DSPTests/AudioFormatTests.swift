@@ -100,6 +100,23 @@ import TestSupport
         #expect(path == mp3)
     }
 
+    /// `maxSamples` bounds the audio of every native format: the exact count decodes, one less is
+    /// refused (FLAC stops decoding there; WAV and MP3 are checked once decoded).
+    @Test func sampleLimit() throws {
+        let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Vectors")
+        let files = try [Self.pcmWAV] + ["flac/mono16k-l8.flac", "mp3/tiny-speech-8k.mp3"].map {
+            try [UInt8](Data(contentsOf: vectors.appendingPathComponent($0)))
+        }
+        for bytes in files {
+            let count = try AudioDecoder.decode(bytes, path: "x", ffmpeg: nil).samples.count
+            #expect(try AudioDecoder.decode(bytes, path: "x", maxSamples: count, ffmpeg: nil).samples.count == count)
+            #expect(throws: AudioError.decodedTooLarge(path: "x", limit: count - 1)) {
+                try AudioDecoder.decode(bytes, path: "x", maxSamples: count - 1, ffmpeg: nil)
+            }
+        }
+    }
+
     @Test func sizeLimitAndUnreadableFiles() throws {
         let path = try write(Self.pcmWAV)
         defer { remove(path) }
