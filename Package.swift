@@ -33,6 +33,9 @@ let package = Package(
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        // Mutation fuzzing of the decoders' public paths, run in release by Scripts/test.
+        .executableTarget(name: "fuzz-decoders", dependencies: ["DSP", "TestSupport"], path: "Tests/Fuzz",
+                          exclude: ["Repro"]),
     ],
     swiftLanguageModes: [.v6]
 )
