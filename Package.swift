@@ -38,6 +38,8 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Emotion", "YAMNet", "DSP", "Tensor", "TestSupport"]),
+        // Mutation fuzzing of the decoders' public paths, run in release by Scripts/test.
+        .executableTarget(name: "fuzz-decoders", dependencies: ["DSP", "TestSupport"], path: "Tests/Fuzz"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,9 +55,8 @@ public final class AudioStream {
     public let sampleRate: Int
     public let channels: Int
     public let limits: AudioLimits
-    /// The frames the header declares, or an estimate from the file's size (MP3 without a frame
-    /// count), or 0 when unknown (ffmpeg): for progress. A truncated or a growing file gives
-    /// fewer or more.
+    /// The frames the header declares, or an estimate from the file's size (MP3), or 0 when
+    /// unknown (ffmpeg): for progress. A truncated or a growing file gives fewer or more.
     public let expectedFrames: Int
     /// Frames delivered so far.
     public private(set) var framesRead = 0
@@ -74,7 +73,8 @@ public final class AudioStream {
     private static let wavBlockBytes = 1 << 16
 
     /// Opens `path`, reads its header and checks the limits. Throws `.audio(.tooLarge)` for a file
-    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`.
+    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`
+    /// (WAV's data size, FLAC's STREAMINFO; an MP3's Xing count is only advisory and not used).
     public init(path: String, limits: AudioLimits = AudioLimits(),
                 ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioStreamError) {
         self.path = path
@@ -103,7 +103,6 @@ public final class AudioStream {
             case .mp3:
                 let mp3 = try MP3Stream(file)
                 (sampleRate, channels, expectedFrames) = (mp3.sampleRate, mp3.channels, mp3.expectedFrames)
-                declared = mp3.report.header?.frames.map { _ in mp3.expectedFrames }
                 source = .mp3(mp3)
             case let format:
                 guard let ffmpeg, FFmpegDecoder.handles(format) else { throw .unsupportedFormat(path: path, format: format) }
