@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Worker", dependencies: ["YAMNet"]),
         .executableTarget(
             name: "mood",
-            dependencies: ["YAMNet", "DSP", "Tensor", "Worker",
+            dependencies: ["YAMNet", "DSP", "Tensor", "Worker", "Emotion",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Implementation: C shims promise no stable API (swift-numerics convention).

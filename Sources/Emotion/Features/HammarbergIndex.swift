@@ -13,7 +13,7 @@ struct HammarbergIndex {
         high = spectrum.bins(from: 2000, below: 5000)
     }
 
-    func callAsFunction(density: [Float]) -> Float {
+    func callAsFunction(density: UnsafeBufferPointer<Float>) -> Float {
         let lowPeak = density[low].max().map(Double.init) ?? 0
         let highPeak = density[high].max().map(Double.init) ?? 0
         return Float(10 * log10((lowPeak + 1e-12) / (highPeak + 1e-12)))

@@ -34,7 +34,7 @@ struct OnsetStrength {
 
     /// The onset strength of the frame with power spectrum `density`; the first frame is
     /// compared with silence.
-    mutating func next(density: [Float]) -> Float {
+    mutating func next(density: UnsafeBufferPointer<Float>) -> Float {
         var rise = 0.0
         for m in bandStart.indices {
             var power = 0.0

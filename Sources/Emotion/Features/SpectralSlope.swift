@@ -17,7 +17,7 @@ struct SpectralSlope {
         weights = kHz.map { spread > 0 ? ($0 - mean) / spread : 0 }
     }
 
-    func callAsFunction(density: [Float]) -> Float {
+    func callAsFunction(density: UnsafeBufferPointer<Float>) -> Float {
         var slope = 0.0
         for (w, k) in zip(weights, band) { slope += w * 10 * log10(Double(density[k]) + 1e-12) }
         return Float(slope)
