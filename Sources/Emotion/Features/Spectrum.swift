@@ -72,9 +72,10 @@ final class SpectrumAnalyzer {
         }
     }
 
-    /// Bins k with lowHz ≤ k·binHz < highHz (clamped to the spectrum).
+    /// Bins k with lowHz ≤ k·binHz < highHz, clamped to the spectrum and never the DC bin (it
+    /// holds any DC offset, and its one-sided density is not doubled).
     func bins(from lowHz: Double, below highHz: Double) -> Range<Int> {
-        let low = min(bins, max(0, Int((lowHz / binHz).rounded(.up))))
+        let low = min(bins, max(1, Int((lowHz / binHz).rounded(.up))))
         let high = min(bins, max(low, Int((highHz / binHz).rounded(.up))))
         return low..<high
     }
