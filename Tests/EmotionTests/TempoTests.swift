@@ -2,7 +2,7 @@ import Emotion
 import Foundation
 import Testing
 
-/// Tempo of click tracks and drum loops (Synth.rhythm) at 60–180 BPM, 8 s each, through the
+/// Tempo of click tracks and drum loops (Synth.rhythm) at 60–180 BPM, 6 s each, through the
 /// whole extractor. A result passes within ±2 % of the true tempo; outside 80–160 BPM, half or
 /// double the tempo within ±2 % also passes (there the prior centred on 120 BPM may rightly
 /// prefer the other octave, e.g. 90 for 180); inside 80–160 an octave error fails.
@@ -33,30 +33,30 @@ import Testing
     }
 
     @Test func clickTracks() throws {
-        try Self.check("click tracks") { Synth.rhythm(.clicks, bpm: $0, seconds: 8) }
+        try Self.check("click tracks") { Synth.rhythm(.clicks, bpm: $0, seconds: 6) }
     }
 
     @Test func rockLoops() throws {
-        try Self.check("rock loops (kick 1+3, snare 2+4, eighth hi-hats)") { Synth.rhythm(.rock, bpm: $0, seconds: 8) }
+        try Self.check("rock loops (kick 1+3, snare 2+4, eighth hi-hats)") { Synth.rhythm(.rock, bpm: $0, seconds: 6) }
     }
 
     /// The snare at 0.6 of the kick's level and quieter hi-hats: the two-beat period (kick to
     /// kick) now dominates the autocorrelation, the case the metrical-level rule is for.
     @Test func rockLoopsWithSoftSnare() throws {
         try Self.check("rock loops, snare −4.4 dB, hi-hats −9.5 dB", tempos: Array(stride(from: 60.0, through: 180, by: 20))) {
-            Synth.rhythm(.rock, bpm: $0, seconds: 8, snareGain: 0.6, hatAmplitude: 0.05)
+            Synth.rhythm(.rock, bpm: $0, seconds: 6, snareGain: 0.6, hatAmplitude: 0.05)
         }
     }
 
     @Test func fourOnTheFloorLoops() throws {
         try Self.check("four-on-the-floor loops (kick every beat, snare 2+4, off-beat hi-hats)") {
-            Synth.rhythm(.fourOnTheFloor, bpm: $0, seconds: 8)
+            Synth.rhythm(.fourOnTheFloor, bpm: $0, seconds: 6)
         }
     }
 
     @Test func onsetRateCountsClicks() throws {
         for bpm in [60.0, 120, 180] {
-            let summary = try FeatureExtractor.analyze(Synth.rhythm(.clicks, bpm: bpm, seconds: 8)).summary
+            let summary = try FeatureExtractor.analyze(Synth.rhythm(.clicks, bpm: bpm, seconds: 6)).summary
             print(String(format: "onset rate at %.0f BPM: %.2f /s (clicks: %.2f /s)", bpm, summary.onsetRate, bpm / 60))
             #expect(abs(summary.onsetRate - bpm / 60) <= 0.11, "\(bpm) BPM: \(summary.onsetRate) onsets/s")
         }
