@@ -19,11 +19,12 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "DSP"),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
-        .target(name: "Emotion", dependencies: ["DSP"]),
+        .target(name: "Emotion", dependencies: ["Tensor", "DSP"]),
+        .target(name: "Analysis", dependencies: ["DSP", "Emotion", "YAMNet"]),
         .target(name: "Worker", dependencies: ["YAMNet"]),
         .executableTarget(
             name: "mood",
-            dependencies: ["YAMNet", "DSP", "Tensor", "Worker", "Emotion",
+            dependencies: ["YAMNet", "DSP", "Tensor", "Emotion", "Analysis", "Worker",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Implementation: C shims promise no stable API (swift-numerics convention).
@@ -36,6 +37,9 @@ let package = Package(
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Emotion", "YAMNet", "DSP", "Tensor", "TestSupport"]),
+        // Mutation fuzzing of the decoders' public paths, run in release by Scripts/test.
+        .executableTarget(name: "fuzz-decoders", dependencies: ["DSP", "TestSupport"], path: "Tests/Fuzz"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,81 +44,106 @@ public enum AudioStreamError: Error, Equatable, CustomStringConvertible {
 /// WAV (RIFF, RF64, BW64: every file `WAVDecoder` reads) is read from disk in blocks of 64 KiB, a
 /// whole number of frames each, decoded as `WAVDecoder` decodes: the concatenated chunks equal its
 /// samples. A `data` chunk that runs to the end of the file is read to the end of the file as it is
-/// then (a recording still being written), the limits applying to what is read. Every other format
-/// falls back to the whole-file `AudioDecoder.decode` (the file and its samples in memory at once,
-/// within `maxBytes`) and is handed out in chunks of 16384 frames.
+/// then (a recording still being written), the limits applying to what is read. FLAC and MP3 are
+/// decoded frame by frame from a sliding window of the file (`FLACStream`, `MP3Stream`): chunks of
+/// one FLAC frame or about 16384 MP3 sample frames, whose concatenation equals `FLACDecoder` and
+/// `MP3Decoder`'s output. Other formats are decoded by ffmpeg (`FFmpegStream`), read in chunks as
+/// it writes them.
 /// Not thread-safe.
 public final class AudioStream {
     public let path: String
     public let sampleRate: Int
     public let channels: Int
     public let limits: AudioLimits
-    /// The frames the header declares (or the fallback decoded): for progress. A truncated or a
-    /// growing file gives fewer or more.
+    /// The frames the header declares, or an estimate from the file's size (MP3), or 0 when
+    /// unknown (ffmpeg): for progress. A truncated or a growing file gives fewer or more.
     public let expectedFrames: Int
     /// Frames delivered so far.
     public private(set) var framesRead = 0
 
     private enum Source {
         /// WAV read in blocks from `position` (a byte offset) to `end`, or to the end of the file.
-        case wav(FileBytes, WAVEncoding, end: Int?)
-        /// Samples decoded whole, handed out from `position` (a sample index).
-        case decoded([Float])
+        case wav(ByteWindow, WAVEncoding, end: Int?)
+        case flac(FLACStream<Float>)
+        case mp3(MP3Stream)
+        case ffmpeg(FFmpegStream)
     }
     private let source: Source
-    private var position: Int
-    private static let decodedChunkFrames = 1 << 14
+    private var position = 0
+    private static let wavBlockBytes = 1 << 16
 
     /// Opens `path`, reads its header and checks the limits. Throws `.audio(.tooLarge)` for a file
-    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`.
+    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`
+    /// (WAV's data size, FLAC's STREAMINFO; an MP3's Xing count is only advisory and not used).
     public init(path: String, limits: AudioLimits = AudioLimits(),
                 ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioStreamError) {
         self.path = path
         self.limits = limits
+        var declared: Int?
         do throws(AudioError) {
-            let file = try FileBytes(path: path)
+            let file = try ByteWindow(path: path)
             guard file.count <= limits.maxBytes else { throw .tooLarge(path: path, limit: limits.maxBytes) }
             guard file.count > 0 else { throw .unreadable(path: path, reason: "the file is empty") }
-            if AudioFormat.detect(try file.read(0, upTo: 12)) == .wav {
+            switch try AudioFormat.detect(path: path) {
+            case .wav:
                 let layout = try WAVLayout(file)
                 let format = layout.format
                 (sampleRate, channels) = (format.sampleRate, format.channels)
                 expectedFrames = layout.data.count / (format.encoding.width * format.channels)
+                declared = expectedFrames
+                file.follows = layout.runsToEnd
                 source = .wav(file, format.encoding, end: layout.runsToEnd ? nil : layout.data.upperBound)
                 position = layout.data.lowerBound
-            } else {
-                let audio = try AudioDecoder.decode(path: path, maxBytes: limits.maxBytes, ffmpeg: ffmpeg)
-                (sampleRate, channels, expectedFrames) = (audio.sampleRate, audio.channels, audio.frames)
-                source = .decoded(audio.samples)
-                position = 0
+            case .flac:
+                let flac = try FLACStream<Float>(file, maxSamples: .max)     // the duration limit bounds it
+                (sampleRate, channels) = (flac.info.sampleRate, flac.info.channels)
+                expectedFrames = Int(flac.info.totalSamples)
+                declared = expectedFrames
+                source = .flac(flac)
+            case .mp3:
+                let mp3 = try MP3Stream(file)
+                (sampleRate, channels, expectedFrames) = (mp3.sampleRate, mp3.channels, mp3.expectedFrames)
+                source = .mp3(mp3)
+            case let format:
+                guard let ffmpeg, FFmpegDecoder.handles(format) else { throw .unsupportedFormat(path: path, format: format) }
+                let stream = try FFmpegStream(ffmpeg, path: path, format: format)
+                (sampleRate, channels, expectedFrames) = (stream.sampleRate, stream.channels, 0)
+                source = .ffmpeg(stream)
             }
         } catch {
             throw .audio(error)
         }
-        try checkDuration(expectedFrames)
+        if let declared { try checkDuration(declared) }
     }
 
     /// The next chunk of whole frames (interleaved, at the file's rate and channel count), or nil
     /// at the end. Throws when the data read passes a limit, or when the file cannot be read.
     public func next() throws(AudioStreamError) -> DecodedAudio? {
         let samples: [Float]
-        switch source {
-        case .wav(let file, let encoding, let end):
-            let frameBytes = encoding.width * channels
-            let block = min(FileBytes.windowSize / frameBytes * frameBytes, end.map { $0 - position } ?? .max)
-            guard block > 0 else { return nil }
-            let bytes: UnsafeRawBufferPointer
-            do { bytes = try file.read(position, upTo: block) } catch { throw .audio(error) }
-            let whole = bytes.count / frameBytes * frameBytes
-            guard whole > 0 else { return nil }
-            position += whole
-            guard position <= limits.maxBytes else { throw .audio(.tooLarge(path: path, limit: limits.maxBytes)) }
-            samples = encoding.decode(bytes, channels: channels)
-        case .decoded(let all):
-            guard position < all.count else { return nil }
-            let count = min(all.count - position, Self.decodedChunkFrames * channels)
-            samples = Array(all[position..<(position + count)])
-            position += count
+        do throws(AudioError) {
+            switch source {
+            case .wav(let file, let encoding, let end):
+                let frameBytes = encoding.width * channels
+                let block = min(Self.wavBlockBytes / frameBytes * frameBytes, end.map { $0 - position } ?? .max)
+                guard block > 0 else { return nil }
+                let window = try file.window(from: position, atLeast: block)
+                let whole = min(window.count, block) / frameBytes * frameBytes
+                guard whole > 0 else { return nil }
+                position += whole
+                guard position <= limits.maxBytes else { throw .tooLarge(path: path, limit: limits.maxBytes) }
+                samples = encoding.decode(UnsafeRawBufferPointer(rebasing: window[..<whole]), channels: channels)
+            case .flac(let flac):
+                guard let block = try flac.next() else { return nil }
+                samples = block
+            case .mp3(let mp3):
+                guard let chunk = try mp3.next() else { return nil }
+                samples = chunk
+            case .ffmpeg(let stream):
+                guard let chunk = try stream.next() else { return nil }
+                samples = chunk
+            }
+        } catch {
+            throw .audio(error)
         }
         framesRead += samples.count / channels
         try checkDuration(framesRead)
@@ -136,70 +161,14 @@ extension AudioFormat {
     /// skipped on disk (so that a tag of any size, cover art included, costs one read per tag).
     /// Empty files are `.unknown`; throws `.unreadable` for a file that cannot be read.
     public static func detect(path: String) throws(AudioError) -> AudioFormat {
-        let file = try FileBytes(path: path), probe = 64
-        var offset = 0, head = try file.read(0, upTo: probe)
+        let file = try ByteWindow(path: path), probe = 64
+        var offset = 0, head = try file.window(from: 0, atLeast: probe)
         while let length = id3v2Length(head, at: 0) {
             offset += length
-            head = try file.read(offset, upTo: probe)
+            head = try file.window(from: offset, atLeast: probe)
         }
         let format = detect(head)
         // After ID3v2 tags `detect` looks for FLAC and MP3 only.
         return offset == 0 || format == .flac || format == .mp3 ? format : .unknown
-    }
-}
-
-/// A file read on demand through one 64 KiB window (`pread` on the descriptor a `FileHandle`
-/// owns): the `CheckedReader` of `WAVLayout` for `AudioStream`, and its block reader.
-final class FileBytes: CheckedReader {
-    static let windowSize = 1 << 16
-    let path: String
-    /// The file's size when it was opened.
-    let count: Int
-    private let handle: FileHandle
-    private let window: UnsafeMutableRawPointer
-    private var windowStart = 0, windowCount = 0
-
-    init(path: String) throws(AudioError) {
-        self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Self.failure(path) }
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Self.failure(path) }
-        count = Int(info.st_size)
-        window = .allocate(byteCount: Self.windowSize, alignment: 16)
-    }
-
-    deinit { window.deallocate() }
-
-    /// Up to `count` (≤ 64 KiB) bytes from `offset`: fewer at the end of the file, none past it.
-    /// Valid until the next read.
-    func read(_ offset: Int, upTo count: Int) throws(AudioError) -> UnsafeRawBufferPointer {
-        precondition(offset >= 0 && (0...Self.windowSize).contains(count))
-        if offset < windowStart || offset + count > windowStart + windowCount {
-            windowStart = offset
-            windowCount = 0
-            while windowCount < Self.windowSize {
-                let n = pread(handle.fileDescriptor, window + windowCount, Self.windowSize - windowCount,
-                              off_t(offset + windowCount))
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw Self.failure(path) }
-                if n == 0 { break }
-                windowCount += n
-            }
-        }
-        let start = offset - windowStart
-        return UnsafeRawBufferPointer(start: window + start, count: max(0, min(count, windowCount - start)))
-    }
-
-    func bytes(_ offset: Int, _ count: Int) throws(AudioError) -> UnsafeRawBufferPointer {
-        let bytes = try read(offset, upTo: count)
-        guard bytes.count == count else { throw .unreadable(path: path, reason: "the file shrank while it was read") }
-        return bytes
-    }
-
-    /// `.unreadable` with the reason `errno` gives.
-    private static func failure(_ path: String) -> AudioError {
-        .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
     }
 }

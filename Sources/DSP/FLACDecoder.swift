@@ -46,12 +46,18 @@ public enum FLACDecoder {
         }.get()
     }
 
+    /// The file's frames decoded one after another by a `FLACStream` (the one decoding loop).
     static func decodeStream<Sample: FLACSample>(_ raw: UnsafeRawBufferPointer, path: String, maxSamples: Int,
                                                  as _: Sample.Type) throws(AudioError) -> (FLACStreamInfo, [Sample]) {
-        let (info, framesStart) = try FLACStreamInfo.parse(raw, path: path)
-        var decoder = FLACFrameDecoder(raw: raw, path: path, info: info)
-        let samples: [Sample] = try decoder.decodeFrames(from: framesStart, maxSamples: maxSamples)
-        return (info, samples)
+        let stream = try FLACStream<Sample>(ByteWindow(raw, path: path), maxSamples: maxSamples)
+        var samples: [Sample] = []
+        let declared = stream.info.totalSamples.multipliedReportingOverflow(by: UInt64(stream.info.channels))
+        if stream.info.totalSamples > 0, !declared.overflow {
+            // Trust the declared length only as far as the file's size makes plausible.
+            samples.reserveCapacity(Int(min(declared.partialValue, UInt64(maxSamples), UInt64(raw.count) * 8)))
+        }
+        while let block = try stream.next() { samples.append(contentsOf: block) }
+        return (stream.info, samples)
     }
 }
 
@@ -81,30 +87,32 @@ struct FLACStreamInfo: Equatable {
         }
     }
 
-    /// Parses the ID3v2 tags, "fLaC" and the metadata blocks; returns STREAMINFO and the offset
-    /// of the first frame.
-    static func parse(_ raw: UnsafeRawBufferPointer, path: String) throws(AudioError) -> (FLACStreamInfo, Int) {
+    /// Parses the ID3v2 tags, "fLaC" and the metadata blocks (their headers read, their bodies
+    /// skipped but STREAMINFO's); returns STREAMINFO and the offset of the first frame.
+    static func parse(_ r: some CheckedReader) throws(AudioError) -> (FLACStreamInfo, Int) {
+        let path = r.path
         func malformed(_ reason: String) -> AudioError { .malformedFLAC(path: path, reason: reason) }
         var offset = 0
-        while let length = AudioFormat.id3v2Length(raw, at: offset), length <= raw.count - offset { offset += length }
-        guard raw.count - offset >= 4, raw[offset] == 0x66, raw[offset + 1] == 0x4C, raw[offset + 2] == 0x61,
-              raw[offset + 3] == 0x43 else { throw .notFLAC(path: path) }
+        while r.has(10, at: offset), let length = AudioFormat.id3v2Length(try r.bytes(offset, 10), at: 0),
+              length <= r.count - offset { offset += length }
+        guard r.has(4, at: offset), try r.bytes(offset, 4).elementsEqual("fLaC".utf8) else { throw .notFLAC(path: path) }
         offset += 4
         var info: FLACStreamInfo?
         var isLast = false
         while !isLast {
-            guard raw.count - offset >= 4 else {
+            guard r.has(4, at: offset) else {
                 throw malformed(info == nil ? "the file ends before the STREAMINFO block" : "the file ends inside a metadata block header")
             }
-            let type = raw[offset] & 0x7F, name = blockName(type)
-            isLast = raw[offset] & 0x80 != 0
-            let length = Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
+            let head = try r.bytes(offset, 4)
+            let type = head[0] & 0x7F, name = blockName(type)
+            isLast = head[0] & 0x80 != 0
+            let length = Int(head[1]) << 16 | Int(head[2]) << 8 | Int(head[3])
             let body = offset + 4
-            guard length <= raw.count - body else { throw malformed("the file ends inside the \(name) metadata block") }
+            guard r.has(length, at: body) else { throw malformed("the file ends inside the \(name) metadata block") }
             switch type {
             case 0 where info == nil:
                 guard length >= 34 else { throw malformed("the STREAMINFO block is \(length) bytes; 34 are needed") }
-                info = try FLACStreamInfo(UnsafeRawBufferPointer(rebasing: raw[body..<(body + 34)]), path: path)
+                info = try FLACStreamInfo(r.bytes(body, 34), path: path)
             case 0:
                 throw malformed("there is a second STREAMINFO block")
             case 127:
@@ -185,9 +193,14 @@ enum FLACFrameError: Error {
     case malformed(String)
 }
 
-/// Decodes the frames after the metadata, keeping one buffer per channel between frames.
+/// Decodes one frame at a time from `raw`, a window of the file that starts at file offset `base`
+/// (offsets below are within the window; messages give them in the file), keeping one buffer per
+/// channel between frames.
 struct FLACFrameDecoder {
-    let raw: UnsafeRawBufferPointer
+    var raw = UnsafeRawBufferPointer(start: nil, count: 0)
+    var base = 0
+    /// Whether `raw` runs to the end of the file (else a frame may continue past it).
+    var reachesEnd = true
     let path: String
     let info: FLACStreamInfo
     /// One block of each channel in turn (subframe samples, then the reconstructed channels),
@@ -196,8 +209,7 @@ struct FLACFrameDecoder {
     /// One frame's samples in the MD5 byte layout.
     var md5Bytes: [UInt8] = []
 
-    init(raw: UnsafeRawBufferPointer, path: String, info: FLACStreamInfo) {
-        self.raw = raw
+    init(path: String, info: FLACStreamInfo) {
         self.path = path
         self.info = info
     }
@@ -205,60 +217,17 @@ struct FLACFrameDecoder {
     func malformed(_ reason: String) -> AudioError { .malformedFLAC(path: path, reason: reason) }
 
     /// "frame 3 (at byte 1234)": frames are counted from 0, as fixed-block-size frame numbers are.
-    static func describe(frame: Int, at offset: Int) -> String { "frame \(frame) (at byte \(offset))" }
+    func describe(frame: Int, at offset: Int) -> String { "frame \(frame) (at byte \(base + offset))" }
 
     func hasSync(at offset: Int) -> Bool {
         raw.count - offset >= 2 && raw[offset] == 0xFF && raw[offset + 1] & 0xFE == 0xF8
-    }
-
-    mutating func decodeFrames<Sample: FLACSample>(from start: Int, maxSamples: Int) throws(AudioError) -> [Sample] {
-        let channels = info.channels, bits = info.bitsPerSample
-        let scale = Float(sign: .plus, exponent: -(bits - 1), significand: 1)
-        var md5 = info.md5.allSatisfy({ $0 == 0 }) ? nil : MD5()
-        var samples: [Sample] = []
-        let declared = info.totalSamples.multipliedReportingOverflow(by: UInt64(channels))
-        if info.totalSamples > 0, !declared.overflow {
-            // Trust the declared length only as far as the file's size makes plausible.
-            samples.reserveCapacity(Int(min(declared.partialValue, UInt64(maxSamples), UInt64(raw.count) * 8)))
-        }
-        var offset = start, frame = 0, decoded: UInt64 = 0
-        while offset < raw.count {
-            guard hasSync(at: offset) else {
-                if info.totalSamples > 0 && decoded >= info.totalSamples { break }     // trailing data
-                if raw.count - offset == 128, raw[offset] == 0x54, raw[offset + 1] == 0x41, raw[offset + 2] == 0x47 {
-                    break                                                               // an ID3v1 tag
-                }
-                throw malformed("there is no frame sync code at byte \(offset), where frame \(frame) should start")
-            }
-            let header = try parseHeader(at: offset, frame: frame)
-            guard header.blockSize * channels <= maxSamples - samples.count else {
-                throw .decodedTooLarge(path: path, limit: maxSamples)
-            }
-            let end = try decodeBody(header, at: offset, frame: frame)
-            let begin = samples.count, count = header.blockSize * channels
-            samples.append(contentsOf: repeatElement(Sample.zero, count: count))
-            try emit(header.blockSize, into: &samples, at: begin, scale: scale, md5: &md5, frame: frame, offset: offset)
-            decoded += UInt64(header.blockSize)
-            offset = end
-            frame += 1
-        }
-        if info.totalSamples > 0 && decoded < info.totalSamples {
-            throw malformed("the file ends after \(decoded) of the \(info.totalSamples) samples STREAMINFO declares")
-        }
-        if let md5 {
-            let actual = md5.finalize()
-            guard actual == info.md5 else {
-                throw .md5Mismatch(path: path, expected: MD5.hex(info.md5), actual: MD5.hex(actual))
-            }
-        }
-        return samples
     }
 
     // MARK: frame header
 
     /// Parses and checks the header at `offset` (which starts with a sync code). ref: RFC 9639 §9.1
     func parseHeader(at offset: Int, frame: Int) throws(AudioError) -> FLACFrameHeader {
-        let name = Self.describe(frame: frame, at: offset)
+        let name = describe(frame: frame, at: offset)
         let available = raw.count - offset
         func byte(_ i: Int) throws(AudioError) -> Int {
             guard i < available else { throw malformed("the file ends inside the header of \(name)") }
@@ -296,7 +265,7 @@ struct FLACFrameDecoder {
         let crc = try byte(length)
         length += 1
         guard FLACCRC.crc8(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length - 1)])) == crc else {
-            throw .checksumMismatch(path: path, frame: frame, offset: offset, checksum: "header CRC-8")
+            throw .checksumMismatch(path: path, frame: frame, offset: base + offset, checksum: "header CRC-8")
         }
         guard sizeCode != 0 else { throw malformed("\(name) uses the reserved block size code 0") }
         guard blockSize <= 65535 else { throw malformed("\(name) has a block size of 65536; at most 65535 is allowed") }
@@ -355,7 +324,7 @@ struct FLACFrameDecoder {
         }
         let stored = Int(raw[crcAt]) << 8 | Int(raw[crcAt + 1])
         guard FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[offset..<crcAt])) == stored else {
-            throw .checksumMismatch(path: path, frame: frame, offset: offset, checksum: "frame CRC-16")
+            throw .checksumMismatch(path: path, frame: frame, offset: base + offset, checksum: "frame CRC-16")
         }
         work.withUnsafeMutableBufferPointer { FLACSubframe.reconstruct(assignment, $0.baseAddress!, count: n) }
         return crcAt + 2
@@ -381,7 +350,7 @@ struct FLACFrameDecoder {
             }
         }
         guard lowest >= -(Int64(1) << (bits - 1)), highest < Int64(1) << (bits - 1) else {
-            throw malformed("\(Self.describe(frame: frame, at: offset)) decodes to samples outside the \(bits)-bit range")
+            throw malformed("\(describe(frame: frame, at: offset)) decodes to samples outside the \(bits)-bit range")
         }
         guard md5 != nil else { return }
         let width = (bits + 7) / 8, count = n * channels * width
@@ -424,12 +393,12 @@ struct FLACFrameDecoder {
     /// intact and the decoding error stands. Otherwise the frame is damaged: a cut file when
     /// decoding ran out of bytes and no frame follows, else a CRC mismatch.
     func diagnose(_ error: FLACFrameError, frame: Int, at offset: Int, bodyStart: Int) -> AudioError {
-        let name = Self.describe(frame: frame, at: offset)
+        let name = describe(frame: frame, at: offset)
         // For a frame ending at `end`, the CRC-16 covers raw[offset..<end - 2].
         var crc = FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[offset..<bodyStart]))
         var end = bodyStart + 2, laterHeader = false
         while end <= raw.count {
-            if end == raw.count || (hasSync(at: end) && validHeaderCRC(at: end)) {
+            if (end == raw.count && reachesEnd) || (hasSync(at: end) && validHeaderCRC(at: end)) {
                 if crc == Int(raw[end - 2]) << 8 | Int(raw[end - 1]) {
                     switch error {
                     case .overrun: return malformed("the file ends inside \(name)")
@@ -442,7 +411,7 @@ struct FLACFrameDecoder {
             end += 1
         }
         if case .overrun = error, !laterHeader { return malformed("the file ends inside \(name)") }
-        return .checksumMismatch(path: path, frame: frame, offset: offset, checksum: "frame CRC-16")
+        return .checksumMismatch(path: path, frame: frame, offset: base + offset, checksum: "frame CRC-16")
     }
 
     /// Whether a frame header with a matching CRC-8 starts at `offset`.

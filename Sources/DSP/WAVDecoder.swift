@@ -234,7 +234,7 @@ enum ChunkID {
 }
 
 /// Bounds-checked little-endian reads of a file's bytes, in memory (`CheckedBytes`) or read from
-/// disk on demand (`FileBytes`): a read past the end throws `malformed` naming the part cut.
+/// disk on demand (`ByteWindow`): a read past the end throws `malformed` naming the part cut.
 protocol CheckedReader {
     /// The file, for messages.
     var path: String { get }

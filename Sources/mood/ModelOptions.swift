@@ -1,5 +1,7 @@
+import Analysis
 import ArgumentParser
 import DSP
+import Emotion
 import Foundation
 import YAMNet
 
@@ -10,6 +12,12 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Class map CSV. Default: yamnet_class_map.csv beside the weights, else Weights/.")
     var classMap: String?
+
+    @Option(help: "Emotion model weight file. Default: $MOOD_EMOTION_WEIGHTS, else emotion.bin beside the YAMNet weights, else Weights/emotion.bin.")
+    var emotionWeights: String?
+
+    @Flag(help: "Run without YAMNet: the emotion model uses the acoustic features alone.")
+    var noYamnet = false
 
     @Option(help: "Threads for inference.")
     var threads: Int = 1
@@ -27,6 +35,30 @@ struct ModelOptions: ParsableArguments {
             throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
         return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
+    }
+
+    /// The analyzer: YAMNet when its weights are found (an explicit --weights or
+    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; the default path missing means running
+    /// without it, said on stderr and in each result's warnings), and the emotion model.
+    func loadAnalyzer() throws -> MoodAnalyzer {
+        var yamnet: YAMNet?, classes: ClassMap?
+        let explicit = weights != nil || ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] != nil
+        if !noYamnet, explicit || FileManager.default.fileExists(atPath: weightsPath) {
+            yamnet = try loadModel()
+            classes = try loadClassMap()
+            guard classes!.displayNames.count == yamnet!.params.numClasses else {
+                throw MoodError("class map has \(classes!.displayNames.count) classes, the model \(yamnet!.params.numClasses)")
+            }
+        } else if !noYamnet {
+            FileHandle.standardError.write(Data("note: no YAMNet weights at \(weightsPath) (Scripts/fetch-weights): running without sound classification\n".utf8))
+        }
+        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent().appendingPathComponent("emotion.bin").path
+        let path = emotionWeights ?? ProcessInfo.processInfo.environment["MOOD_EMOTION_WEIGHTS"]
+            ?? (FileManager.default.fileExists(atPath: beside) ? beside : "Weights/emotion.bin")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw MoodError("emotion model not found at \(path): pass --emotion-weights PATH (the repository has Weights/emotion.bin)")
+        }
+        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: path))
     }
 
     func loadClassMap() throws -> ClassMap {
@@ -60,29 +92,4 @@ struct InputLimitOptions: ParsableArguments {
         default: "\(error)"
         }
     }
-}
-
-/// Streams what the engine hears of an audio file (format detected from its content), in memory
-/// bounded whatever its length: decoded in chunks (`AudioStream`), each down-mixed to mono (the mean
-/// of the channels, as YAMNet's reference does) and resampled to `sampleRate` by one polyphase Kaiser
-/// `Resampler` (the pieces concatenated are bit-identical to resampling the whole). `body` takes the
-/// pieces in order; `progress` gets the fraction of the file's frames decoded after each chunk.
-func streamWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate, limits: AudioLimits = AudioLimits(),
-                    progress: (Double) -> Void = { _ in }, _ body: ([Float]) throws -> Void) throws {
-    let audio = try AudioStream(path: path, limits: limits)
-    let resampler = try Resampler(inputRate: audio.sampleRate, outputRate: sampleRate)
-    while let chunk = try audio.next() {
-        try body(resampler.process(chunk.mono()))
-        progress(Double(audio.framesRead) / Double(max(audio.expectedFrames, 1)))
-    }
-    try body(resampler.finish())
-}
-
-/// The whole of what the engine hears of an audio file (`streamWaveform`'s pieces joined), for
-/// the commands that need every sample at once.
-func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate,
-                  limits: AudioLimits = AudioLimits()) throws -> [Float] {
-    var waveform: [Float] = []
-    try streamWaveform(path, sampleRate: sampleRate, limits: limits) { waveform += $0 }
-    return waveform
 }

@@ -460,9 +460,9 @@ enum MP3Vectors {
     /// lose their end; a frame the start skip already shortened keeps a longer end cut.
     @Test func gaplessTrimming() {
         func trimmed(frames: Int, decoded: Int, n: Int, delay: Int, padding: Int) -> Int {
-            var samples = (0..<(decoded * n)).map(Float.init)
-            MP3Decoder.trim(&samples, packets: Array(0..<decoded), frameLength: n, channels: 1,
-                            header: .init(frames: frames, encoderDelay: delay, encoderPadding: padding))
+            var trim = MP3GaplessTrim(header: .init(frames: frames, encoderDelay: delay, encoderPadding: padding), frameLength: n)
+            var samples: [Float] = []
+            for p in 0..<decoded { samples += trim.keep(packet: p).map { Float(p * n + $0) } }
             #expect(samples.first == Float(delay + 529))
             return samples.count
         }

@@ -48,110 +48,51 @@ public enum MP3Decoder {
         try bytes.withUnsafeBytes { raw in Result { () throws(AudioError) in try decode(raw, path: path) } }.get()
     }
 
+    /// The file's frames decoded by an `MP3Stream` (the one decoding loop), in one piece.
     static func decode(_ raw: UnsafeRawBufferPointer, path: String) throws(AudioError) -> (audio: DecodedAudio, report: Report) {
-        let range = MP3Tags.audioRange(raw)
-        var report = Report()
-        var decoder: MP3FrameDecoder?
-        var key: UInt32?
-        var output: [Float] = []
-        var packets: [Int] = []                                 // each decoded frame's index in the stream
-        var packet = 0, position = range.lowerBound, inSync = false
-        let end = range.upperBound
-        while end - position >= 4 {
-            guard let header = MP3FrameHeader(raw, at: position), key == nil || header.streamKey == key,
-                  header.frameLength <= end - position else {
-                if raw[position] == 0xFF, raw[position + 1] & 0xE6 == 0xE2, raw[position + 2] >> 4 == 0 {
-                    report.freeFormatHeaders += 1               // layer III, bitrate index 0
-                }
-                position += 1; report.bytesSkipped += 1; inSync = false
-                continue
-            }
-            let next = position + header.frameLength
-            if !inSync, next != end {
-                guard let following = MP3FrameHeader(raw, at: next), following.streamKey == header.streamKey else {
-                    position += 1; report.bytesSkipped += 1
-                    continue
-                }
-            }
-            let frame = UnsafeRawBufferPointer(rebasing: raw[position..<next])
-            inSync = true
-            if decoder == nil {
-                key = header.streamKey
-                decoder = MP3FrameDecoder(header)
-                let frames = (end - position) / header.frameLength + 1
-                output.reserveCapacity(min(frames * header.samplesPerFrame * header.channels, 1 << 28))
-                if let info = MP3Tags.vbrHeader(raw, frameAt: position, header: header) {
-                    report.header = info
-                    position = next
-                    continue
-                }
-            }
-            if decoder!.decode(frame, header: header, into: &output) {
-                report.framesDecoded += 1
-                packets.append(packet)
-                if header.msStereo { report.msFrames += 1 }
-                if header.intensityStereo { report.intensityFrames += 1 }
-                for gr in 0..<header.granules {
-                    for ch in 0..<header.channels {
-                        let g = decoder!.sideInfo.granule(gr, ch)
-                        report.blockTypes[g.isShort && g.mixedBlock ? 4 : g.blockType] += 1
-                    }
-                }
-            } else {
-                report.framesSkipped += 1
-            }
-            packet += 1
-            position = next
+        let stream = try MP3Stream(ByteWindow(raw, path: path))
+        var output: [Float] = []                // no reserve from the Xing count: a header may lie
+        while let chunk = try stream.next() { output.append(contentsOf: chunk) }
+        return (DecodedAudio(samples: output, sampleRate: stream.sampleRate, channels: stream.channels), stream.report)
+    }
+}
+
+/// FFmpeg's gapless trimming, frame by frame: `delay + 529` samples are skipped from the start of
+/// the stream; frame p (of `frames` announced, each `n` samples long) that reaches past
+/// `frames·n − padding + 529` loses its samples past that point, unless the skip already cut the
+/// frame below that many. Without a LAME tag's delay nothing is trimmed.
+struct MP3GaplessTrim {
+    private let n: Int
+    private var skip: Int
+    private let discard: (first: Int, last: Int)?
+
+    init(header: MP3Tags.VBRHeader?, frameLength n: Int) {
+        self.n = n
+        skip = header?.encoderDelay.map { $0 + MP3Decoder.decoderDelay } ?? 0
+        if header?.encoderDelay != nil, let frames = header?.frames, let padding = header?.encoderPadding {
+            discard = (frames * n - padding + MP3Decoder.decoderDelay, frames * n)
+        } else {
+            discard = nil
         }
-        report.bytesSkipped += end - position
-        guard let decoder, report.framesDecoded > 0 else {
-            let reason = report.framesSkipped > 0 ? "none of its \(report.framesSkipped) frames could be decoded"
-                : report.freeFormatHeaders > 0 ? "free-format streams (bitrate index 0) are not supported"
-                : "it holds no MPEG audio layer III frames"
-            throw .malformedMP3(path: path, reason: reason)
-        }
-        trim(&output, packets: packets, frameLength: decoder.samplesPerFrame, channels: decoder.channels,
-             header: report.header)
-        return (DecodedAudio(samples: output, sampleRate: decoder.sampleRate, channels: decoder.channels), report)
     }
 
-    /// Applies FFmpeg's gapless trimming to the decoded frames: `delay + 529` samples are skipped
-    /// from the start of the stream; frame p (of `frames` announced, each `n` samples long) that
-    /// reaches past `frames·n − padding + 529` loses its samples past that point, unless the skip
-    /// already cut the frame below that many.
-    static func trim(_ samples: inout [Float], packets: [Int], frameLength n: Int, channels: Int,
-                     header: MP3Tags.VBRHeader?) {
-        guard let delay = header?.encoderDelay else { return }
-        var skip = delay + decoderDelay
-        var discard: (first: Int, last: Int)?
-        if let frames = header?.frames, let padding = header?.encoderPadding {
-            discard = (frames * n - padding + decoderDelay, frames * n)
+    /// The samples (of each channel, within the frame) to keep of the decoded frame that is frame
+    /// `packet` of the stream; decoded frames come in order.
+    mutating func keep(packet p: Int) -> Range<Int> {
+        var from = 0, to = n
+        if skip > 0 {
+            if n <= skip { skip -= n; return 0..<0 }
+            from = skip
+            skip = 0
         }
-        var kept = 0                                        // compacted in place
-        samples.withUnsafeMutableBufferPointer { s in
-            for (i, p) in packets.enumerated() {
-                var from = 0, to = n
-                if skip > 0 {
-                    if n <= skip { skip -= n; continue }
-                    from = skip
-                    skip = 0
-                }
-                if let discard {
-                    let start = p * n, stop = start + n
-                    if stop >= discard.first, start < discard.last {
-                        let cut = min(stop - discard.first, n)
-                        if cut > 0, cut <= to - from { to -= cut }
-                    }
-                }
-                let count = (to - from) * channels
-                if count > 0 {
-                    let source = s.baseAddress! + (i * n + from) * channels
-                    (s.baseAddress! + kept).update(from: source, count: count)    // memmove semantics
-                    kept += count
-                }
+        if let discard {
+            let start = p * n, stop = start + n
+            if stop >= discard.first, start < discard.last {
+                let cut = min(stop - discard.first, n)
+                if cut > 0, cut <= to - from { to -= cut }
             }
         }
-        samples.removeLast(samples.count - kept)
+        return from..<max(from, to)
     }
 }
 

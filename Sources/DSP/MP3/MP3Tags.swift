@@ -23,26 +23,31 @@ public enum MP3Tags {
         public var encoderPadding: Int?
     }
 
-    /// The range of `b` between the leading and trailing tags.
-    static func audioRange(_ b: UnsafeRawBufferPointer) -> Range<Int> {
+    /// The bytes of the file between its leading and trailing tags.
+    static func audioRange(_ r: some CheckedReader) throws(AudioError) -> Range<Int> {
         var start = 0
-        while let length = AudioFormat.id3v2Length(b, at: start), length <= b.count - start { start += length }
-        var end = b.count
-        func has(_ tag: String, at offset: Int) -> Bool {
+        while r.has(10, at: start), let length = AudioFormat.id3v2Length(try r.bytes(start, 10), at: 0),
+              length <= r.count - start { start += length }
+        var end = r.count
+        func has(_ tag: String, at offset: Int) throws(AudioError) -> Bool {
             let t = Array(tag.utf8)
-            return offset >= start && end - offset >= t.count && b[offset..<(offset + t.count)].elementsEqual(t)
+            guard offset >= start, end - offset >= t.count else { return false }
+            return try r.bytes(offset, t.count).elementsEqual(t)
         }
-        func le32(_ o: Int) -> Int { (0..<4).reduce(0) { $0 | Int(b[o + $1]) << (8 * $1) } }
+        func le32(_ o: Int) throws(AudioError) -> Int {
+            let b = try r.bytes(o, 4)
+            return (0..<4).reduce(0) { $0 | Int(b[$1]) << (8 * $1) }
+        }
         while true {
-            if has("TAG", at: end - 128) {
+            if try has("TAG", at: end - 128) {
                 end -= 128
-            } else if has("APETAGEX", at: end - 32) {
-                let size = le32(end - 20), flags = le32(end - 12)
+            } else if try has("APETAGEX", at: end - 32) {
+                let size = try le32(end - 20), flags = try le32(end - 12)
                 let total = size + (flags & 0x8000_0000 != 0 ? 32 : 0)
                 guard size >= 32, total <= end - start else { break }
                 end -= total
-            } else if has("3DI", at: end - 10), (end - 4..<end).allSatisfy({ b[$0] < 0x80 }) {
-                let size = (end - 4..<end).reduce(0) { $0 << 7 | Int(b[$1]) }
+            } else if try has("3DI", at: end - 10), try r.bytes(end - 4, 4).allSatisfy({ $0 < 0x80 }) {
+                let size = try r.bytes(end - 4, 4).reduce(0) { $0 << 7 | Int($1) }
                 guard 20 + size <= end - start else { break }
                 end -= 20 + size
             } else {
@@ -54,7 +59,9 @@ public enum MP3Tags {
 
     /// The header frame's information if the frame at `offset` (with `header`) is a Xing, Info or
     /// VBRI header frame with a frame or byte count; nil if it is an audio frame.
-    static func vbrHeader(_ b: UnsafeRawBufferPointer, frameAt offset: Int, header: MP3FrameHeader) -> VBRHeader? {
+    /// `streamBytes`: the bytes from the frame to the end of the file.
+    static func vbrHeader(_ b: UnsafeRawBufferPointer, frameAt offset: Int, header: MP3FrameHeader,
+                          streamBytes: Int) -> VBRHeader? {
         func be(_ o: Int, _ n: Int) -> Int? {
             guard o >= 0, b.count - o >= n else { return nil }
             return (0..<n).reduce(0) { $0 << 8 | Int(b[o + $1]) }
@@ -78,7 +85,7 @@ public enum MP3Tags {
                 info.encoderPadding = v & 0xFFF
             }
             // A byte count well below the file's size means several streams were concatenated.
-            let size = b.count - (offset + 4)
+            let size = streamBytes - 4
             if bytes > 0, size > 0, size > bytes, size - bytes > bytes >> 4 { frames = 0 }
         } else if has("VBRI", at: offset + 36), be(offset + 40, 2) == 1 {
             bytes = be(offset + 46, 4) ?? 0
