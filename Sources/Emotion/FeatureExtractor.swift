@@ -2,8 +2,10 @@ import DSP
 
 /// Acoustic features of one file for the emotion model, streaming: feed 16 kHz mono samples in
 /// chunks of any size with `process`, then call `finish` for the `FeatureSummary` (and read
-/// `frames` when built with `keepFrames`). Memory stays bounded by the longest analysis frame plus
-/// the chunk, whatever the file's length; only `frames`, when kept, grows (~70 floats per 10 ms).
+/// `frames` when built with `keepFrames`). Samples are buffered in blocks of 64 Ki and dropped once
+/// no frame needs them, and the functionals accumulate in fixed-size histograms and sums, so memory
+/// does not grow with the file, except for the syllable-peak list (a few bytes per intensity peak,
+/// under 2 MB for 4 hours) and `frames` when kept (31 values per 10 ms frame, ~12 KB per second).
 ///
 /// Frame t is centred at sample t·hop with zeros outside the signal, so n samples give 1 + n/hop
 /// frames (librosa's `center=True`; none for n = 0); frames are computed as soon as their context

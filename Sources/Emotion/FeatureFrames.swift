@@ -23,6 +23,9 @@ public struct FeatureFrames: Codable, Sendable, Equatable {
     /// dB/kHz over 0–500 Hz and 500–1500 Hz (SpectralSlope.swift).
     public var slope0To500: [Float] = []
     public var slope500To1500: [Float] = []
+    /// Level of the 64 ms pitch frame, dB re full scale, unweighted (YIN.swift; the contour
+    /// SyllableNuclei.swift counts peaks in).
+    public var intensity: [Float] = []
     /// Hz, 0 when unvoiced (YIN.swift).
     public var f0: [Float] = []
     /// YIN's d′ at the period: 0 periodic … ~1 noise (YIN.swift).
@@ -50,6 +53,7 @@ public struct FeatureFrames: Codable, Sendable, Equatable {
         hammarbergIndex.append(frame.hammarbergIndex)
         slope0To500.append(frame.slope0To500)
         slope500To1500.append(frame.slope500To1500)
+        intensity.append(frame.pitch.level)
         f0.append(frame.pitch.f0)
         aperiodicity.append(frame.pitch.aperiodicity)
         voiced.append(frame.pitch.voiced)

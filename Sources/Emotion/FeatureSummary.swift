@@ -44,6 +44,10 @@ public struct Functionals: Codable, Sendable, Equatable {
     public var mean: Double
     public var sd: Double
     public var cv: Double?
+
+    public init(mean: Double, sd: Double, cv: Double?) {
+        self.mean = mean; self.sd = sd; self.cv = cv
+    }
 }
 
 /// Loudness in dB (mean and percentiles over the non-silent frames) and its coefficient of
@@ -77,6 +81,10 @@ public struct PitchSummary: Codable, Sendable, Equatable {
 public struct TempoEstimate: Codable, Sendable, Equatable {
     public var bpm: Double
     public var confidence: Double
+
+    public init(bpm: Double, confidence: Double) {
+        self.bpm = bpm; self.confidence = confidence
+    }
 }
 
 /// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Krumhansl–Kessler

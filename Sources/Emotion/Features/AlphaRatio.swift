@@ -13,7 +13,7 @@ struct AlphaRatio {
         high = spectrum.bins(from: 1000, below: 5000)
     }
 
-    func callAsFunction(density: [Float]) -> Float {
+    func callAsFunction(density: UnsafeBufferPointer<Float>) -> Float {
         let lowEnergy = density[low].reduce(0.0) { $0 + Double($1) }
         let highEnergy = density[high].reduce(0.0) { $0 + Double($1) }
         return Float(10 * log10((highEnergy + 1e-12) / (lowEnergy + 1e-12)))

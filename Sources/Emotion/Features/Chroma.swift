@@ -12,7 +12,7 @@ import Foundation
 /// librosa.feature.chroma_stft (power spectrogram, norm=inf, tuning=0); Ellis, chromagram_E
 struct Chroma {
     static let classes = 12
-    /// w[c][k], row-major [12, bins].
+    /// w[c][k], stored bin-major [bins, 12].
     private let weights: [Double]
     private let bins: Int
 
@@ -36,17 +36,21 @@ struct Chroma {
             let emphasis = exp(-0.5 * octave * octave)
             column = column.map { (norm > 0 ? $0 / norm : $0) * emphasis }
             // base_c: np.roll(w, −3) — class c takes the row of class c + 3 (A-based → C-based).
-            for c in 0..<classes { w[c * bins + k] = column[(c + 3) % classes] }
+            for c in 0..<classes { w[k * classes + c] = column[(c + 3) % classes] }
         }
         weights = w
     }
 
     /// The 12 chroma values of a frame with unscaled power spectrum `power` (`bins` values).
-    func callAsFunction(power: [Float]) -> [Float] {
-        var chroma = (0..<Self.classes).map { c in
-            var sum = 0.0
-            for k in 0..<bins { sum += weights[c * bins + k] * Double(power[k]) }
-            return sum
+    func callAsFunction(power: UnsafeBufferPointer<Float>) -> [Float] {
+        var chroma = [Double](repeating: 0, count: Self.classes)
+        weights.withUnsafeBufferPointer { w in
+            chroma.withUnsafeMutableBufferPointer { sums in
+                for k in 0..<bins {
+                    let p = Double(power[k])
+                    for c in 0..<Self.classes { sums[c] += w[k * Self.classes + c] * p }
+                }
+            }
         }
         let peak = chroma.max()!
         if peak > Double(Float.leastNormalMagnitude) { chroma = chroma.map { $0 / peak } }

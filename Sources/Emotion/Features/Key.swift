@@ -2,7 +2,7 @@
 /// of the Krumhansl–Kessler probe-tone profiles; the best is the key. `correlation` is that best
 /// r (−1 … 1); `modeConfidence` is the best major r minus the best minor r in absolute value
 /// (relative major and minor share their notes, so a small gap means an uncertain mode).
-/// Nil when the chroma is flat (silence, noise-free constant).
+/// Nil when the chroma is flat (all classes equal, as in silence).
 /// ref: Krumhansl & Kessler 1982, Psychol. Rev. 89(4); Krumhansl 1990, "Cognitive Foundations of
 /// Musical Pitch" (the key-finding algorithm); shared/docs/AFFECT.md (profile values)
 func estimateKey(chroma: [Double]) -> KeyEstimate? {

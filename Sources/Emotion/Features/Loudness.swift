@@ -17,7 +17,7 @@ struct Loudness {
         }
     }
 
-    func callAsFunction(density: [Float]) -> Float {
+    func callAsFunction(density: UnsafeBufferPointer<Float>) -> Float {
         var sum = 0.0
         for k in weights.indices { sum += weights[k] * Double(density[k]) }
         return Float(10 * log10(sum + 1e-12))

@@ -8,7 +8,7 @@ struct SpectralFlux {
 
     init(bins: Int) { previous = [Float](repeating: 0, count: bins) }
 
-    mutating func next(magnitude: [Float]) -> Float {
+    mutating func next(magnitude: UnsafeBufferPointer<Float>) -> Float {
         let norm = magnitude.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let silent = norm == 0
         var distance = 0.0

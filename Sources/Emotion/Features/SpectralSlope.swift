@@ -1,6 +1,6 @@
 import Foundation
 
-/// Spectral slope in dB/kHz over a band (low ≤ f < high): the least-squares line through the
+/// Spectral slope in dB/kHz over a band (low ≤ f < high, DC excluded): the least-squares line through the
 /// bins' power in dB, 10·log10(density + 1e-12), against frequency. eGeMAPS uses the bands
 /// 0–500 Hz and 500–1500 Hz; a flatter (less negative) slope means more vocal effort.
 /// The regression weights (f_k − mean f)/Σ(f_k − mean f)² are computed once.
@@ -17,7 +17,7 @@ struct SpectralSlope {
         weights = kHz.map { spread > 0 ? ($0 - mean) / spread : 0 }
     }
 
-    func callAsFunction(density: [Float]) -> Float {
+    func callAsFunction(density: UnsafeBufferPointer<Float>) -> Float {
         var slope = 0.0
         for (w, k) in zip(weights, band) { slope += w * 10 * log10(Double(density[k]) + 1e-12) }
         return Float(slope)

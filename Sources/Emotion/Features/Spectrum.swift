@@ -14,13 +14,17 @@ final class SpectrumAnalyzer {
     let fftLength: Int
     let bins: Int
     let binHz: Double
-    private(set) var magnitude: [Float]
-    private(set) var power: [Float]
-    private(set) var density: [Float]
+    /// Each `bins` long, rewritten by every `analyze`.
+    let magnitude: UnsafeBufferPointer<Float>
+    let power: UnsafeBufferPointer<Float>
+    let density: UnsafeBufferPointer<Float>
     private let weights: [Float]
     private let densityScale: [Float]
     private let plan: RealFFTPlan
-    private var frame: [Float], real: [Float], imag: [Float]
+    private let frame: UnsafeMutablePointer<Float>          // [window]
+    private let real: UnsafeMutablePointer<Float>           // [bins]
+    private let imag: UnsafeMutablePointer<Float>           // [bins]
+    private let outputs: UnsafeMutablePointer<Float>        // [3, bins]: magnitude, power, density
 
     init(window: Int, fftLength: Int, sampleRate: Int) throws(DSPError) {
         guard window > 0, window <= fftLength else {
@@ -28,42 +32,50 @@ final class SpectrumAnalyzer {
         }
         self.window = window
         self.fftLength = fftLength
-        bins = fftLength / 2 + 1
+        let bins = fftLength / 2 + 1
+        self.bins = bins
         binHz = Double(sampleRate) / Double(fftLength)
         plan = try RealFFTPlan(n: fftLength)
         weights = hannWindow(length: window)
         let energy = weights.reduce(0.0) { $0 + Double($1) * Double($1) }
-        densityScale = (0..<(fftLength / 2 + 1)).map { k in
-            Float((k == 0 || k == fftLength / 2 ? 1 : 2) / (Double(fftLength) * energy))
+        densityScale = (0..<bins).map { k in
+            Float((k == 0 || k == bins - 1 ? 1 : 2) / (Double(fftLength) * energy))
         }
-        magnitude = [Float](repeating: 0, count: bins)
-        power = magnitude; density = magnitude
-        frame = [Float](repeating: 0, count: window)
-        real = magnitude; imag = magnitude
+        frame = .allocate(capacity: window)
+        real = .allocate(capacity: bins)
+        imag = .allocate(capacity: bins)
+        outputs = .allocate(capacity: 3 * bins)
+        outputs.initialize(repeating: 0, count: 3 * bins)
+        magnitude = UnsafeBufferPointer(start: outputs, count: bins)
+        power = UnsafeBufferPointer(start: outputs + bins, count: bins)
+        density = UnsafeBufferPointer(start: outputs + 2 * bins, count: bins)
+    }
+
+    deinit {
+        frame.deallocate(); real.deallocate(); imag.deallocate(); outputs.deallocate()
     }
 
     /// Analyses the `window` samples at `samples`.
     func analyze(_ samples: UnsafePointer<Float>) {
-        for t in 0..<window { frame[t] = samples[t] * weights[t] }
-        frame.withUnsafeBufferPointer { f in
-            real.withUnsafeMutableBufferPointer { re in
-                imag.withUnsafeMutableBufferPointer { im in
-                    plan.forward(f.baseAddress!, count: window, real: re.baseAddress!, imag: im.baseAddress!)
-                }
-            }
+        weights.withUnsafeBufferPointer { w in
+            for t in 0..<window { frame[t] = samples[t] * w[t] }
         }
-        for k in 0..<bins {
-            let re = Double(real[k]), im = Double(imag[k])
-            let p = re * re + im * im
-            power[k] = Float(p)
-            magnitude[k] = Float(p.squareRoot())
-            density[k] = Float(p) * densityScale[k]
+        plan.forward(frame, count: window, real: real, imag: imag)
+        densityScale.withUnsafeBufferPointer { scale in
+            for k in 0..<bins {
+                let re = Double(real[k]), im = Double(imag[k])
+                let p = re * re + im * im
+                outputs[k] = Float(p.squareRoot())
+                outputs[bins + k] = Float(p)
+                outputs[2 * bins + k] = Float(p) * scale[k]
+            }
         }
     }
 
-    /// Bins k with lowHz ≤ k·binHz < highHz (clamped to the spectrum).
+    /// Bins k with lowHz ≤ k·binHz < highHz, clamped to the spectrum and never the DC bin (it
+    /// holds any DC offset, and its one-sided density is not doubled).
     func bins(from lowHz: Double, below highHz: Double) -> Range<Int> {
-        let low = min(bins, max(0, Int((lowHz / binHz).rounded(.up))))
+        let low = min(bins, max(1, Int((lowHz / binHz).rounded(.up))))
         let high = min(bins, max(low, Int((highHz / binHz).rounded(.up))))
         return low..<high
     }

@@ -32,10 +32,13 @@ final class YIN {
     private let sampleRate: Double
     private let threshold: Double, voicingThreshold: Double, floorDB: Double
     private let plan: RealFFTPlan
-    private var padded: [Float], real: [Float], imag: [Float], spectrum: [Float]
-    private var prefix: [Double]       // prefix[j] = Σ_{i<j} x_i², j = 0 … W
-    private var acf: [Double]          // r(τ), τ = 0 … maxLag+1
-    private var difference: [Double]   // d'(τ), τ = 0 … maxLag+1
+    private let n: Int                               // FFT length, ≥ 2·frame
+    private let padded: UnsafeMutablePointer<Float>  // [n]: the frame, then |X|² extended evenly
+    private let real: UnsafeMutablePointer<Float>    // [n/2 + 1]
+    private let imag: UnsafeMutablePointer<Float>    // [n/2 + 1]
+    private let prefix: UnsafeMutablePointer<Double> // [frame + 1]: prefix[j] = Σ_{i<j} x_i²
+    private let acf: UnsafeMutablePointer<Double>    // [maxLag + 2]: r(τ)
+    private let difference: UnsafeMutablePointer<Double> // [maxLag + 2]: d′(τ)
 
     init(config: FeatureConfig) throws(DSPError) {
         frame = config.pitchFrame
@@ -47,14 +50,20 @@ final class YIN {
         floorDB = config.pitchFloorDB
         var n = 2
         while n < 2 * frame { n <<= 1 }
+        self.n = n
         plan = try RealFFTPlan(n: n)
-        padded = [Float](repeating: 0, count: n)
-        real = [Float](repeating: 0, count: n / 2 + 1)
-        imag = real
-        spectrum = padded
-        prefix = [Double](repeating: 0, count: frame + 1)
-        acf = [Double](repeating: 0, count: maxLag + 2)
-        difference = acf
+        padded = .allocate(capacity: n)
+        real = .allocate(capacity: n / 2 + 1)
+        imag = .allocate(capacity: n / 2 + 1)
+        prefix = .allocate(capacity: frame + 1)
+        prefix[0] = 0
+        acf = .allocate(capacity: maxLag + 2)
+        difference = .allocate(capacity: maxLag + 2)
+    }
+
+    deinit {
+        padded.deallocate(); real.deallocate(); imag.deallocate()
+        prefix.deallocate(); acf.deallocate(); difference.deallocate()
     }
 
     /// Analyses the `frame` samples at `samples`.
@@ -98,24 +107,13 @@ final class YIN {
 
     /// acf[τ] = r(τ) = Σ_{j<W−τ} x_j x_{j+τ} for the frame at `samples`, via |FFT|² and a second FFT.
     private func autocorrelate(_ samples: UnsafePointer<Float>) {
-        let n = padded.count
-        for j in 0..<frame { padded[j] = samples[j] }
-        for j in frame..<n { padded[j] = 0 }
-        transform(padded)
+        padded.update(from: samples, count: frame)
+        (padded + frame).update(repeating: 0, count: n - frame)
+        plan.forward(padded, count: n, real: real, imag: imag)
         // |X_k|², extended to the full even sequence of length n.
-        for k in 0...(n / 2) { spectrum[k] = real[k] * real[k] + imag[k] * imag[k] }
-        for k in (n / 2 + 1)..<n { spectrum[k] = spectrum[n - k] }
-        transform(spectrum)
-        for tau in acf.indices { acf[tau] = Double(real[tau]) / Double(n) }
-    }
-
-    private func transform(_ input: [Float]) {
-        input.withUnsafeBufferPointer { x in
-            real.withUnsafeMutableBufferPointer { re in
-                imag.withUnsafeMutableBufferPointer { im in
-                    plan.forward(x.baseAddress!, count: x.count, real: re.baseAddress!, imag: im.baseAddress!)
-                }
-            }
-        }
+        for k in 0...(n / 2) { padded[k] = real[k] * real[k] + imag[k] * imag[k] }
+        for k in (n / 2 + 1)..<n { padded[k] = padded[n - k] }
+        plan.forward(padded, count: n, real: real, imag: imag)
+        for tau in 0..<(maxLag + 2) { acf[tau] = Double(real[tau]) / Double(n) }
     }
 }

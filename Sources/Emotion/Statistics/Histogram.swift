@@ -34,7 +34,4 @@ struct Histogram {
         }
         return lower + Double(counts.count) * width
     }
-
-    /// Values in bins before `bin`.
-    func count(belowBin bin: Int) -> Int { counts[..<bin].reduce(0, +) }
 }
