@@ -1,0 +1,71 @@
+# syntax=docker/dockerfile:1
+# The `mood` worker image: a statically linked Swift runtime on debian:bookworm-slim with only the
+# packages in deploy/runtime-packages.txt, as a non-root user. No secrets are copied in: the
+# configuration (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY) comes from the environment at run time.
+#
+#   docker build -t mood-worker .                              # needs Weights/yamnet.bin (Scripts/fetch-weights)
+#   docker build -t mood-worker --build-arg WEIGHTS=mounted .  # YAMNet weights mounted at run time
+#   docker run -d --env-file prod.env --stop-timeout 30 mood-worker
+#
+# Scripts/verify-runtime-root rebuilds the runtime stage without Docker (debootstrap, chroot) and
+# runs `mood analyze` and `mood worker --drain` inside it; CI runs it.
+
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+# ---- build: the release binary, Swift standard library and Foundation linked in statically ----
+FROM ${SWIFT_IMAGE} AS build
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends libopenblas-dev libcurl4-openssl-dev binutils \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources/ Sources/
+COPY Tests/ Tests/
+RUN --mount=type=cache,target=/src/.build,id=mood-swift-build \
+    swift build -c release --static-swift-stdlib \
+    && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/mood" /out/mood \
+    && strip /out/mood
+
+# ---- weights: the model files the image ships, checked early (runs beside the build) ----
+FROM ${RUNTIME_IMAGE} AS weights
+ARG WEIGHTS=bundled
+COPY Weights/ /in/
+RUN set -e; mkdir -p /out; \
+    case "$WEIGHTS" in \
+      bundled) \
+        if [ ! -f /in/yamnet.bin ]; then \
+          echo "error: Weights/yamnet.bin is missing. Run Scripts/fetch-weights first, or build with" >&2; \
+          echo "       --build-arg WEIGHTS=mounted and mount the file at run time:" >&2; \
+          echo "       -v /path/to/yamnet.bin:/opt/mood/Weights/yamnet.bin:ro" >&2; \
+          exit 1; \
+        fi; \
+        cp /in/yamnet.bin /out/ ;; \
+      mounted) echo "note: YAMNet weights not in the image; mount them at /opt/mood/Weights/yamnet.bin" ;; \
+      *) echo "error: --build-arg WEIGHTS must be 'bundled' (default) or 'mounted', not '$WEIGHTS'" >&2; exit 1 ;; \
+    esac; \
+    cp /in/yamnet_class_map.csv /in/emotion.bin /out/
+
+# ---- runtime ----
+FROM ${RUNTIME_IMAGE} AS runtime
+COPY deploy/runtime-packages.txt /tmp/runtime-packages.txt
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends $(sed -e 's/#.*//' /tmp/runtime-packages.txt) \
+    && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt
+RUN useradd --no-log-init --uid 10001 --user-group --home-dir /opt/mood --no-create-home --shell /usr/sbin/nologin mood
+COPY --from=build /out/mood /usr/local/bin/mood
+COPY --from=weights /out/ /opt/mood/Weights/
+WORKDIR /opt/mood
+# The class map and the emotion model are found beside the YAMNet weights.
+ENV MOOD_YAMNET_WEIGHTS=/opt/mood/Weights/yamnet.bin
+USER 10001:10001
+# Loads the weights and asks Supabase with the key; claims nothing.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 CMD ["mood", "worker", "--check"]
+# The worker stops claiming on SIGTERM and finishes jobs in flight within --grace-period (20 s):
+# give `docker stop` more than that (--stop-timeout 30), or its SIGKILL cuts jobs short (they are
+# then reclaimed once their lease expires).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["mood"]
+CMD ["worker"]
