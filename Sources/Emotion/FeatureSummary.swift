@@ -76,8 +76,9 @@ public struct PitchSummary: Codable, Sendable, Equatable {
     public var hnrMeanDB: Double
 }
 
-/// Tempo in beats per minute and the normalized onset autocorrelation at the beat period
-/// (0 … 1; 1 for strictly periodic onsets). See Tempo.swift.
+/// Tempo in beats per minute and a confidence: the normalized onset autocorrelation at the beat
+/// period or at two beats, whichever is larger (0 … 1; 1 for strictly periodic onsets). See
+/// Tempo.swift.
 public struct TempoEstimate: Codable, Sendable, Equatable {
     public var bpm: Double
     public var confidence: Double

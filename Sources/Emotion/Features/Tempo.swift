@@ -17,8 +17,10 @@ import Foundation
 ///    far below 0.3. Measured on click tracks and on rock and four-on-the-floor loops with
 ///    snares at 0.6–1 of full level and hi-hats at 0.05–0.15, 60–180 BPM: any ratio in 0.2–0.4
 ///    gets every octave right; 0.3 sits in the middle.
-/// 4. Parabolic interpolation of r around the lag's local maximum gives the period; the vertex
-///    value, clamped to [0, 1], is the confidence (1: strictly periodic onsets).
+/// 4. Parabolic interpolation of r around the lag's local maximum gives the period. The confidence
+///    is the larger vertex value of r at the beat period and at two beats, clamped to [0, 1]
+///    (1: strictly periodic onsets): alternating accents repeat exactly only every two beats,
+///    and a steady beat is no less steady for them.
 /// ref: librosa.feature.tempo (prior start_bpm=120, std_bpm=1); Ellis 2007, J. New Music Res.
 /// 36(1) (tempo prior, metrical-level choice); shared/docs/AFFECT.md
 struct TempoEstimator {
@@ -79,12 +81,17 @@ struct TempoEstimator {
                   salience(faster) >= Self.octaveRatio * salience(lag) else { break }
             lag = faster
         }
-        lag = ((lag - 1)...(lag + 1)).max { r[$0] < r[$1] }!
-        let (a, b, c) = (r[lag - 1], r[lag], r[lag + 1])
-        let curvature = a - 2 * b + c
-        let shift = curvature < 0 ? 0.5 * (a - c) / curvature : 0
-        let peak = b - 0.25 * (a - c) * shift
-        return TempoEstimate(bpm: bpm(Double(lag) + shift), confidence: min(1, max(0, peak)))
+        // The local maximum of r near `k`, refined by a parabola: (period in lags, peak value).
+        let peak = { (k: Int) -> (lag: Double, value: Double) in
+            let m = ((k - 1)...(k + 1)).max { r[$0] < r[$1] }!
+            let (a, b, c) = (r[m - 1], r[m], r[m + 1])
+            let curvature = a - 2 * b + c
+            let shift = curvature < 0 ? 0.5 * (a - c) / curvature : 0
+            return (Double(m) + shift, b - 0.25 * (a - c) * shift)
+        }
+        let beat = peak(lag)
+        let twoBeats = 2 * lag + 2 <= top ? peak(2 * lag).value : 0
+        return TempoEstimate(bpm: bpm(beat.lag), confidence: min(1, max(0, beat.value, twoBeats)))
     }
 }
 
