@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "DSP"),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
-        .target(name: "Worker", dependencies: ["YAMNet"]),
+        .target(name: "Worker", dependencies: ["YAMNet", "DSP", "CCurl"]),
         .executableTarget(
             name: "mood",
             dependencies: ["YAMNet", "DSP", "Tensor", "Worker",
@@ -26,13 +26,14 @@ let package = Package(
 
         // Implementation: C shims promise no stable API (swift-numerics convention).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "YAMNet", "DSP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

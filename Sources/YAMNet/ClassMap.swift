@@ -44,5 +44,5 @@ public struct ClassMap: Sendable {
 
 public struct ClassMapError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -116,26 +116,6 @@ func audioFiles(_ paths: [String], unreadable: (String, String) -> Void) -> [Str
     return files
 }
 
-/// What `analyze` keeps of a file's patches: the score sums per class and each patch's top class,
-/// a few bytes per patch however long the file.
-struct ScoreSummary {
-    private(set) var patches = 0
-    /// [classes] sums of the scores, in patch order.
-    private(set) var sums: [Double]
-    /// Each patch's best class (the first of equal scores) and its score.
-    private(set) var tops: [(index: Int, score: Float)] = []
-
-    init(classes: Int) { sums = [Double](repeating: 0, count: classes) }
-
-    mutating func add(_ patch: YAMNetPatch) {
-        let scores = patch.scores
-        for j in scores.indices { sums[j] += Double(scores[j]) }
-        let best = scores.indices.max { scores[$0] < scores[$1] }!
-        tops.append((best, scores[best]))
-        patches += 1
-    }
-}
-
 /// One line on stderr while files are analysed — files done of all, the current file's percent
 /// (of its frames decoded) — when stderr is a terminal and the work has lasted a second, redrawn
 /// at most ten times a second. Messages are written through it so they do not mix with the bar.
@@ -205,11 +185,9 @@ struct FileReport: Codable {
     init(file: String, summary: ScoreSummary, classes: ClassMap, top k: Int, frames: Bool,
          duration: Double, hopSeconds: Double) {
         self.file = file
-        let n = summary.patches, mean = summary.sums
-        patches = n
+        patches = summary.patches
         duration_s = duration
-        let order = mean.indices.sorted { mean[$0] > mean[$1] || (mean[$0] == mean[$1] && $0 < $1) }
-        top = order.prefix(k).map { ClassScore(index: $0, classes: classes, score: Float(mean[$0] / Double(max(n, 1)))) }
+        top = summary.top(k).map { ClassScore(index: $0.index, classes: classes, score: $0.score) }
         self.frames = frames ? summary.tops.enumerated().map { i, best in
             PatchReport(start_s: Double(i) * hopSeconds, top: ClassScore(index: best.index, classes: classes, score: best.score))
         } : nil

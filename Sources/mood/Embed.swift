@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSP
 import Foundation
 import Tensor
 import YAMNet

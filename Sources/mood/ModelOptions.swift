@@ -22,11 +22,15 @@ struct ModelOptions: ParsableArguments {
     }
 
     func loadModel() throws -> YAMNet {
+        try YAMNet(weights: loadWeights(), maxBatch: max(1, batch), threads: max(1, threads))
+    }
+
+    func loadWeights() throws -> YAMNetWeights {
         let path = weightsPath
         guard FileManager.default.fileExists(atPath: path) else {
             throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
+        return try YAMNetWeights(path: path)
     }
 
     func loadClassMap() throws -> ClassMap {
@@ -60,29 +64,4 @@ struct InputLimitOptions: ParsableArguments {
         default: "\(error)"
         }
     }
-}
-
-/// Streams what the engine hears of an audio file (format detected from its content), in memory
-/// bounded whatever its length: decoded in chunks (`AudioStream`), each down-mixed to mono (the mean
-/// of the channels, as YAMNet's reference does) and resampled to `sampleRate` by one polyphase Kaiser
-/// `Resampler` (the pieces concatenated are bit-identical to resampling the whole). `body` takes the
-/// pieces in order; `progress` gets the fraction of the file's frames decoded after each chunk.
-func streamWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate, limits: AudioLimits = AudioLimits(),
-                    progress: (Double) -> Void = { _ in }, _ body: ([Float]) throws -> Void) throws {
-    let audio = try AudioStream(path: path, limits: limits)
-    let resampler = try Resampler(inputRate: audio.sampleRate, outputRate: sampleRate)
-    while let chunk = try audio.next() {
-        try body(resampler.process(chunk.mono()))
-        progress(Double(audio.framesRead) / Double(max(audio.expectedFrames, 1)))
-    }
-    try body(resampler.finish())
-}
-
-/// The whole of what the engine hears of an audio file (`streamWaveform`'s pieces joined), for
-/// the commands that need every sample at once.
-func readWaveform(_ path: String, sampleRate: Int = FrontendParams().sampleRate,
-                  limits: AudioLimits = AudioLimits()) throws -> [Float] {
-    var waveform: [Float] = []
-    try streamWaveform(path, sampleRate: sampleRate, limits: limits) { waveform += $0 }
-    return waveform
 }
