@@ -45,7 +45,7 @@ final class CurlEasy: @unchecked Sendable {
                 if code == CURLE_OK { code = value.withCString { ccurl_setopt_pointer(handle, option, $0) } }   // libcurl copies strings
             }
             set(CURLOPT_URL, string: request.url)
-            set(CURLOPT_PROTOCOLS_STR, string: "http,https")
+            if code == CURLE_OK { code = ccurl_allow_http_only(handle) }
             set(CURLOPT_FOLLOWLOCATION, 0)
             set(CURLOPT_SSL_VERIFYPEER, 1)
             set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -57,12 +57,11 @@ final class CurlEasy: @unchecked Sendable {
                 set(CURLOPT_LOW_SPEED_LIMIT, stall.bytesPerSecond)
                 set(CURLOPT_LOW_SPEED_TIME, max(1, stall.duration.milliseconds / 1000))
             }
-            switch request.method {
-            case "GET": set(CURLOPT_HTTPGET, 1)
-            case "HEAD": set(CURLOPT_NOBODY, 1)
-            default:
+            if request.method == "GET" {
+                set(CURLOPT_HTTPGET, 1)
+            } else {
                 set(CURLOPT_CUSTOMREQUEST, string: request.method)
-                if request.body != nil {
+                if request.body != nil {     // POSTFIELDS must not be null; for an empty body no byte of it is read
                     if code == CURLE_OK { code = ccurl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)) }
                     if code == CURLE_OK { code = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)) }
                 }

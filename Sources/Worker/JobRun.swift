@@ -6,8 +6,9 @@ enum JobFailure: Error {
     case permanent(String)
     /// A step failed transiently past its retries: queue the job again while attempts remain.
     case transient(String)
-    /// Another worker holds the job now: write nothing.
-    case leaseLost
+    /// Another worker holds the job now: write nothing (more). `predictionWritten` when it was
+    /// lost between the prediction's upsert and the finish (the next holder's upsert replaces it).
+    case leaseLost(predictionWritten: Bool)
     /// The key was refused: nothing can be written; the worker stops.
     case unauthorized(SupabaseError)
 }
@@ -56,8 +57,9 @@ struct JobRun {
             let limit = job.maxAttempts ?? configuration.maxAttempts
             guard job.attempts < limit else { return await fail(message, stages: stages) }
             await giveBack(.requeued(error: message), reason: "after attempt \(job.attempts) of \(limit): \(message)")
-        } catch JobFailure.leaseLost {
-            log(.warning, "lease-lost", "Job \(job.id): lease lost to another worker; no result written", job: job.id)
+        } catch JobFailure.leaseLost(let written) {
+            log(.warning, "lease-lost", "Job \(job.id): lease lost to another worker; "
+                + (written ? "its prediction was written, its status is theirs" : "no result written"), job: job.id)
         } catch JobFailure.unauthorized(let error) {
             worker.stop(fatal: error)
         } catch {      // cancelled: the grace period is over
@@ -87,7 +89,7 @@ struct JobRun {
             try store.download(upload, to: file.handle, maxBytes: maxBytes)
         }
         lap("download")
-        guard !lease.isLost else { throw JobFailure.leaseLost }
+        guard !lease.isLost else { throw JobFailure.leaseLost(predictionWritten: false) }
         let result: JSONObject
         do {
             result = try await onThread { [analyzer = worker.analyzer] in try analyzer.analyze(path: file.path) }
@@ -98,14 +100,14 @@ struct JobRun {
             throw JobFailure.permanent("\(error)".replacingOccurrences(of: file.path, with: upload.audioFilePath))
         }
         lap("analyze")
-        let worker = configuration.workerID, leaseTime = configuration.lease
-        guard !lease.isLost, try await step("Failed to check the lease", { try store.extendLease(of: job, worker: worker, lease: leaseTime) }) else {
-            throw JobFailure.leaseLost
+        let workerID = configuration.workerID, leaseTime = configuration.lease
+        guard !lease.isLost, try await step("Failed to check the lease", { try store.extendLease(of: job, worker: workerID, lease: leaseTime) }) else {
+            throw JobFailure.leaseLost(predictionWritten: false)
         }
         try await step("Failed to save the prediction") { try store.savePrediction(for: job, result: result) }
         lap("save")
-        guard try await step("Failed to complete the job", { try store.finish(job, worker: worker, as: .completed) }) else {
-            throw JobFailure.leaseLost      // the prediction is written (an upsert: the new holder's replaces it)
+        guard try await step("Failed to complete the job", { try store.finish(job, worker: workerID, as: .completed) }) else {
+            throw JobFailure.leaseLost(predictionWritten: true)
         }
         lap("finish")
     }
@@ -126,14 +128,14 @@ struct JobRun {
     /// could not be written or the lease was lost.
     @discardableResult
     private func settle(_ outcome: JobOutcome) async -> Bool {
-        let (job, store, worker) = (job, store, configuration.workerID)
+        let (job, store, workerID) = (job, store, configuration.workerID)
         let written = await Task {                 // a new task: not cancelled with this one
-            try await step("Failed to update the job") { try store.finish(job, worker: worker, as: outcome) }
+            try await step("Failed to update the job") { try store.finish(job, worker: workerID, as: outcome) }
         }.result
         switch written {
         case .success(true): return true
         case .success(false): log(.warning, "lease-lost", "Job \(job.id): lease lost to another worker; its status is theirs", job: job.id)
-        case .failure(JobFailure.unauthorized(let error)): self.worker.stop(fatal: error)
+        case .failure(JobFailure.unauthorized(let error)): worker.stop(fatal: error)
         case .failure(let error): log(.error, "finish", "Job \(job.id): could not record its outcome (\(error)); it will be reclaimed when its lease expires", job: job.id)
         }
         return false

@@ -91,7 +91,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .malformedKey:
             "SUPABASE_SERVICE_ROLE_KEY is malformed: it contains whitespace or control characters"
         case .notServiceRole(let role):
-            "SUPABASE_SERVICE_ROLE_KEY is a \(role) key, not the service role key: the worker needs the service_role (secret) key, which bypasses row-level security"
+            "SUPABASE_SERVICE_ROLE_KEY holds the \(role) key, not the service role key: the worker needs the service_role (secret) key, which bypasses row-level security"
         case .envFile(let path, let reason):
             "cannot read \(path): \(reason)"
         }

@@ -58,6 +58,12 @@ public enum SupabaseError: Error, Sendable, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// The key was refused (401).
+    public var isUnauthorized: Bool {
+        if case .unauthorized = self { return true }
+        return false
+    }
+
     /// PostgREST could not find the function (`PGRST202`), e.g. an optional RPC not installed.
     public var isMissingFunction: Bool {
         if case .postgrest(_, let error) = self { return error.code == "PGRST202" }

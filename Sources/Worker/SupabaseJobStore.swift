@@ -34,7 +34,7 @@ public final class SupabaseJobStore: JobStore {
             let claimed = try Self.decode([Job].self, client.update(
                 "jobs", [.eq("id", job.id), .eq("status", "queued"), .eq("attempts", job.attempts)],
                 ["status": "processing", "locked_by": .string(worker), "attempts": .integer(job.attempts + 1),
-                 "started_at": .string(Self.timestamp(now)), "lease_expires_at": .string(Self.timestamp(now + lease))],
+                 "started_at": .string(now.iso8601), "lease_expires_at": .string((now + lease).iso8601)],
                 prefer: ["return=representation"]))
             if let job = claimed.first { return job }
         }
@@ -45,7 +45,7 @@ public final class SupabaseJobStore: JobStore {
         let arguments: JSONObject = ["job_id": job.id.json, "worker_id": .string(worker), "lease_seconds": .integer(lease.wholeSeconds)]
         if let reply = try callRPC("extend_lease", arguments) { return try Self.decode(Bool.self, reply) }
         let rows = try Self.decode([JSONValue].self, client.update(
-            "jobs", Self.held(job, by: worker), ["lease_expires_at": .string(Self.timestamp(Date() + lease))],
+            "jobs", Self.held(job, by: worker), ["lease_expires_at": .string((Date() + lease).iso8601)],
             prefer: ["return=representation"]))
         return !rows.isEmpty
     }
@@ -71,9 +71,9 @@ public final class SupabaseJobStore: JobStore {
         let now = Date.now
         let (status, body): (String, JSONObject) = switch outcome {
         case .completed:
-            ("completed", ["status": "completed", "error": nil, "finished_at": .string(Self.timestamp(now)), "lease_expires_at": nil])
+            ("completed", ["status": "completed", "error": nil, "finished_at": .string(now.iso8601), "lease_expires_at": nil])
         case .failed(let error):
-            ("failed", ["status": "failed", "error": .string(error), "finished_at": .string(Self.timestamp(now)), "lease_expires_at": nil])
+            ("failed", ["status": "failed", "error": .string(error), "finished_at": .string(now.iso8601), "lease_expires_at": nil])
         case .requeued(let error):
             ("queued", ["status": "queued", "error": .string(error), "locked_by": nil, "lease_expires_at": nil])
         case .released:
@@ -117,10 +117,11 @@ public final class SupabaseJobStore: JobStore {
         }
     }
 
+}
+
+extension Date {
     /// ISO 8601 in UTC with milliseconds (`2026-01-02T03:04:05.678Z`), as PostgREST takes timestamptz.
-    static func timestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
-    }
+    var iso8601: String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(self) }
 }
 
 extension Duration {

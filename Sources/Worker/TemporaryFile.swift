@@ -5,13 +5,13 @@ final class TemporaryFile: Sendable {
     let path: String
     let handle: FileHandle
 
-    init(directory: String, prefix: String) throws {
+    init(directory: String, prefix: String) throws(TemporaryFileError) {
         path = (directory as NSString).appendingPathComponent("\(prefix)\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw TransportError(.local, "cannot create a temporary file in \(directory)")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw TemporaryFileError(description: "cannot create a file in \(directory): " + String(cString: strerror(errno)).lowercased())
         }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Empties the file, for a download tried again.
@@ -23,4 +23,8 @@ final class TemporaryFile: Sendable {
         try? handle.close()
         try? FileManager.default.removeItem(atPath: path)
     }
+}
+
+struct TemporaryFileError: Error, CustomStringConvertible {
+    let description: String
 }

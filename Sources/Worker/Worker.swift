@@ -5,8 +5,9 @@
 ///
 /// Shutdown (a signal, a test, or a fatal error): no more claims; a job claimed but not yet
 /// started is given back with its attempt taken back; jobs in flight run on for up to
-/// `gracePeriod`, then are given back (queued again) and `run()` returns. A 401 from Supabase is
-/// fatal: the worker shuts down and `run()` throws it.
+/// `gracePeriod`, then are given back (queued again) and `run()` returns — while the threads of
+/// their last step still run, their results to be dropped (`abandonedJobs`). A 401 from Supabase
+/// is fatal: the worker shuts down and `run()` throws it.
 public final class Worker: Sendable {
     public let store: any JobStore
     public let analyzer: any JobAnalyzer
@@ -14,6 +15,7 @@ public final class Worker: Sendable {
     public let log: WorkerLog
     public let shutdown: Shutdown
     private let inFlight = Locked(0)
+    private let abandoned = Locked(0)
     private let fatal = Locked<SupabaseError?>(nil)
 
     public init(store: any JobStore, analyzer: any JobAnalyzer, log: WorkerLog, configuration: WorkerConfiguration,
@@ -25,6 +27,11 @@ public final class Worker: Sendable {
         self.log = log
         self.shutdown = shutdown
     }
+
+    /// Jobs given back at the end of the grace period. Their last step's thread (an analysis, a
+    /// request) may still be running: a process should end at once, without exit-time teardown of
+    /// the libraries under those threads (OpenBLAS frees its buffers at exit).
+    public var abandonedJobs: Int { abandoned.current }
 
     /// Runs until shut down (or, with `drain`, until the queue is empty); throws only the fatal error.
     public func run() async throws {
@@ -48,7 +55,8 @@ public final class Worker: Sendable {
                     slots -= 1
                     if slots == 0 { group.cancelAll() }          // the grace timer
                 case .grace where slots > 0:
-                    log(.warning, "grace", "Grace period over: giving back \(inFlight.current) job(s) in flight")
+                    abandoned.withLock { $0 = inFlight.current }
+                    log(.warning, "grace", "Grace period over: giving back \(abandoned.current) job(s) in flight")
                     group.cancelAll()
                 case .grace:
                     break
@@ -96,18 +104,13 @@ public final class Worker: Sendable {
 
     /// Stops the worker for an error no job can get past (the key refused).
     func stop(fatal error: SupabaseError) {
-        guard fatal.withLock({ state in
-            defer { state = state ?? error }
-            return state == nil
-        }) else { return }
+        let first = fatal.withLock { state -> Bool in
+            guard state == nil else { return false }
+            state = error
+            return true
+        }
+        guard first else { return }
         log(.error, "fatal", "Stopping: \(error)")
         shutdown.fire()
-    }
-}
-
-extension SupabaseError {
-    var isUnauthorized: Bool {
-        if case .unauthorized = self { return true }
-        return false
     }
 }

@@ -30,7 +30,7 @@ public final class WorkerLog: Sendable {
         case .text:
             line = message
         case .json:
-            var fields: JSONObject = ["time": .string(SupabaseJobStore.timestamp(Date())), "level": .string(level.rawValue),
+            var fields: JSONObject = ["time": .string(Date().iso8601), "level": .string(level.rawValue),
                                       "event": .string(event), "worker_id": .string(workerID), "message": .string(message)]
             if let job { fields["job_id"] = .string(job.description) }
             if !stages.isEmpty {

@@ -101,6 +101,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         defer { signals.forEach { $0.cancel() } }
         try await worker.run()
+        // Threads of jobs given back may still be inside OpenBLAS or OpenSSL: exit(3)'s library
+        // teardown would free memory under them. Logs are written unbuffered; nothing is lost.
+        if worker.abandonedJobs > 0 { _exit(0) }
     }
 }
 
