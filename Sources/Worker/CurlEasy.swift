@@ -4,7 +4,7 @@ import Foundation
 /// One libcurl easy handle. Between requests it keeps its connections, TLS sessions and DNS cache
 /// (`curl_easy_reset` keeps them), so requests through one handle reuse a connection.
 /// One request at a time: `HTTPClient` lends each handle to one caller.
-final class CurlEasy: @unchecked Sendable {
+final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 

@@ -1,12 +1,10 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#endif
 @testable import Worker
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 for the client's tests: each request (keep-alive honoured)
-/// is recorded and answered by `handler`. Not a general server: requests must carry their body
-/// with Content-Length, as libcurl sends them.
+/// A tiny HTTP/1.1 server on 127.0.0.1 for the client's tests (Linux sockets): each request
+/// (keep-alive honoured) is recorded and answered by `handler`. Not a general server: requests
+/// must carry their body with Content-Length, as libcurl sends them.
 final class TestServer: Sendable {
     struct Request: Sendable {
         var method: String
