@@ -161,33 +161,32 @@ def splice(output, pcm_path, *inputs):
     info[18:34] = hashlib.md5(data[data.index(b'data') + 8:]).digest()
     open(output, 'wb').write(b'fLaC' + bytes([0x80, 0, 0, 34]) + bytes(info) + b''.join(out_frames))
 
-def wav_samples(path):
-    """(container bits, samples scaled to 32 bits) of a PCM WAV file as flac -d writes it:
-    samples left-justified in whole bytes, 8-bit unsigned."""
+def wav_s32(path):
+    """The samples of a PCM WAV file as flac -d writes it (left-justified in whole bytes, 8-bit
+    unsigned) as left-justified signed 32-bit little-endian bytes, moved byte-wise by slices."""
     data = open(path, 'rb').read()
-    pos, bits, samples = 12, None, None
+    pos, bits = 12, None
     while pos + 8 <= len(data):
         cid, size = data[pos:pos + 4], struct.unpack_from('<I', data, pos + 4)[0]
         if cid == b'fmt ':
             bits = struct.unpack_from('<H', data, pos + 8 + 14)[0]
         elif cid == b'data':
-            body, width = data[pos + 8:pos + 8 + size], bits // 8
-            if bits == 8:
-                samples = [(b - 128) << 24 for b in body]
-            else:
-                samples = [int.from_bytes(body[i:i + width], 'little', signed=True) << (32 - bits)
-                           for i in range(0, len(body) - width + 1, width)]
+            width = bits // 8
+            n = size // width
+            body, out = data[pos + 8:pos + 8 + n * width], bytearray(4 * n)
+            for k in range(width):
+                out[4 - width + k::4] = body[k::width]
+            if bits == 8:                                   # unsigned: flip the sign bit
+                out[3::4] = out[3::4].translate(bytes(b ^ 0x80 for b in range(256)))
+            return bytes(out)
         pos += 8 + size + (size & 1)
-    return samples
 
 def compare(reference, decoded_wav):
     """Whether flac -d's WAV decode equals the left-justified s32 reference."""
-    ref = open(reference, 'rb').read()
-    return list(struct.unpack('<%di' % (len(ref) // 4), ref)) == wav_samples(decoded_wav)
+    return open(reference, 'rb').read() == wav_s32(decoded_wav)
 
 def s32(decoded_wav, output):
-    samples = wav_samples(decoded_wav)
-    open(output, 'wb').write(struct.pack('<%di' % len(samples), *samples))
+    open(output, 'wb').write(wav_s32(decoded_wav))
 
 if __name__ == '__main__':
     cmd, args = sys.argv[1], sys.argv[2:]

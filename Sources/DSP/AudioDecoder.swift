@@ -7,25 +7,35 @@ public enum AudioDecoder {
     /// The size limit `decode(path:)` uses unless told otherwise: 1 GiB.
     public static let defaultMaxBytes = 1 << 30
 
-    /// Decodes the file at `path`, refusing files over `maxBytes` bytes. Formats without a native
-    /// decoder go to `ffmpeg` (by default the one on PATH, if any).
+    /// Decodes the file at `path`, refusing files over `maxBytes` bytes and audio over
+    /// `maxSamples` samples. Formats without a native decoder go to `ffmpeg` (by default the one
+    /// on PATH, if any).
     public static func decode(path: String, maxBytes: Int = defaultMaxBytes,
+                              maxSamples: Int = FLACDecoder.defaultMaxSamples,
                               ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioError) -> DecodedAudio {
-        try decode(read(path: path, maxBytes: maxBytes), path: path, ffmpeg: ffmpeg)
+        try decode(read(path: path, maxBytes: maxBytes), path: path, maxSamples: maxSamples, ffmpeg: ffmpeg)
     }
 
-    /// Decodes a file's bytes; `path` is only used in messages.
-    public static func decode(_ bytes: some ContiguousBytes, path: String,
+    /// Decodes a file's bytes; `path` is only used in messages. Audio of more than `maxSamples`
+    /// samples (all channels together) is refused with `decodedTooLarge`: FLAC and ffmpeg stop
+    /// there (a FLAC file can hold some 20 000 samples a byte); WAV (at most one sample a byte) and
+    /// MP3 (at most 48) are checked once decoded.
+    public static func decode(_ bytes: some ContiguousBytes, path: String, maxSamples: Int = FLACDecoder.defaultMaxSamples,
                               ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioError) -> DecodedAudio {
         let format = AudioFormat.detect(bytes)
-        if format == .flac { return try FLACDecoder.decode(bytes, path: path) }
-        if format == .mp3 { return try MP3Decoder.decode(bytes, path: path) }
-        guard format == .wav else {
+        let audio: DecodedAudio
+        switch format {
+        case .flac: return try FLACDecoder.decode(bytes, path: path, maxSamples: maxSamples)
+        case .mp3: audio = try MP3Decoder.decode(bytes, path: path)
+        case .wav: audio = try WAVDecoder.decode(bytes, path: path)
+        default:
             if bytes.withUnsafeBytes({ $0.isEmpty }) { throw .unreadable(path: path, reason: "the file is empty") }
-            if let ffmpeg, FFmpegDecoder.handles(format) { return try ffmpeg.decode(bytes, path: path, format: format) }
-            throw .unsupportedFormat(path: path, format: format)
+            guard var ffmpeg, FFmpegDecoder.handles(format) else { throw .unsupportedFormat(path: path, format: format) }
+            ffmpeg.maxSamples = min(ffmpeg.maxSamples, maxSamples)
+            return try ffmpeg.decode(bytes, path: path, format: format)
         }
-        return try WAVDecoder.decode(bytes, path: path)
+        guard audio.samples.count <= maxSamples else { throw .decodedTooLarge(path: path, limit: maxSamples) }
+        return audio
     }
 
     /// The file's bytes, read in 1 MiB pieces so that a file over the limit (or one that grows, or

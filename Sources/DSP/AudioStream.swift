@@ -47,17 +47,16 @@ public enum AudioStreamError: Error, Equatable, CustomStringConvertible {
 /// then (a recording still being written), the limits applying to what is read. FLAC and MP3 are
 /// decoded frame by frame from a sliding window of the file (`FLACStream`, `MP3Stream`): chunks of
 /// one FLAC frame or about 16384 MP3 sample frames, whose concatenation equals `FLACDecoder` and
-/// `MP3Decoder`'s output. Formats decoded by ffmpeg are decoded whole (the file and its samples
-/// in memory at once, within `maxBytes`) and handed out in chunks of 16384 frames.
+/// `MP3Decoder`'s output. Other formats are decoded by ffmpeg (`FFmpegStream`), read in chunks as
+/// it writes them.
 /// Not thread-safe.
 public final class AudioStream {
     public let path: String
     public let sampleRate: Int
     public let channels: Int
     public let limits: AudioLimits
-    /// The frames the header declares, or an estimate from the file's size (MP3 without a frame
-    /// count), or what the ffmpeg fallback decoded: for progress. A truncated or a growing file
-    /// gives fewer or more.
+    /// The frames the header declares, or an estimate from the file's size (MP3), or 0 when
+    /// unknown (ffmpeg): for progress. A truncated or a growing file gives fewer or more.
     public let expectedFrames: Int
     /// Frames delivered so far.
     public private(set) var framesRead = 0
@@ -67,15 +66,15 @@ public final class AudioStream {
         case wav(ByteWindow, WAVEncoding, end: Int?)
         case flac(FLACStream<Float>)
         case mp3(MP3Stream)
-        /// Samples decoded whole, handed out from `position` (a sample index).
-        case decoded([Float])
+        case ffmpeg(FFmpegStream)
     }
     private let source: Source
     private var position = 0
-    private static let wavBlockBytes = 1 << 16, decodedChunkFrames = 1 << 14
+    private static let wavBlockBytes = 1 << 16
 
     /// Opens `path`, reads its header and checks the limits. Throws `.audio(.tooLarge)` for a file
-    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`.
+    /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`
+    /// (WAV's data size, FLAC's STREAMINFO; an MP3's Xing count is only advisory and not used).
     public init(path: String, limits: AudioLimits = AudioLimits(),
                 ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioStreamError) {
         self.path = path
@@ -85,7 +84,7 @@ public final class AudioStream {
             let file = try ByteWindow(path: path)
             guard file.count <= limits.maxBytes else { throw .tooLarge(path: path, limit: limits.maxBytes) }
             guard file.count > 0 else { throw .unreadable(path: path, reason: "the file is empty") }
-            switch AudioFormat.detect(try file.window(from: 0, atLeast: 12)) {
+            switch try AudioFormat.detect(path: path) {
             case .wav:
                 let layout = try WAVLayout(file)
                 let format = layout.format
@@ -104,13 +103,12 @@ public final class AudioStream {
             case .mp3:
                 let mp3 = try MP3Stream(file)
                 (sampleRate, channels, expectedFrames) = (mp3.sampleRate, mp3.channels, mp3.expectedFrames)
-                declared = mp3.report.header?.frames.map { _ in mp3.expectedFrames }
                 source = .mp3(mp3)
-            default:
-                let audio = try AudioDecoder.decode(path: path, maxBytes: limits.maxBytes, ffmpeg: ffmpeg)
-                (sampleRate, channels, expectedFrames) = (audio.sampleRate, audio.channels, audio.frames)
-                declared = expectedFrames
-                source = .decoded(audio.samples)
+            case let format:
+                guard let ffmpeg, FFmpegDecoder.handles(format) else { throw .unsupportedFormat(path: path, format: format) }
+                let stream = try FFmpegStream(ffmpeg, path: path, format: format)
+                (sampleRate, channels, expectedFrames) = (stream.sampleRate, stream.channels, 0)
+                source = .ffmpeg(stream)
             }
         } catch {
             throw .audio(error)
@@ -140,11 +138,9 @@ public final class AudioStream {
             case .mp3(let mp3):
                 guard let chunk = try mp3.next() else { return nil }
                 samples = chunk
-            case .decoded(let all):
-                guard position < all.count else { return nil }
-                let count = min(all.count - position, Self.decodedChunkFrames * channels)
-                samples = Array(all[position..<(position + count)])
-                position += count
+            case .ffmpeg(let stream):
+                guard let chunk = try stream.next() else { return nil }
+                samples = chunk
             }
         } catch {
             throw .audio(error)

@@ -18,7 +18,10 @@ import Darwin
 ///   32-bit float WAV stream to its stdout (`-f wav -c:a pcm_f32le pipe:1`); the WAV header it
 ///   writes carries the native sample rate and channel count, read back with `WAVDecoder`. One
 ///   process, no ffprobe, no parsing of ffmpeg's messages.
-/// - Limits: a wall-clock `timeout` (on expiry ffmpeg is killed with SIGKILL: `ffmpegTimedOut`)
+/// - Streaming: `AudioStream` runs the same command on the file's own path (still `file:`) and
+///   reads the output as it comes (`FFmpegStream`), so memory does not grow with the file.
+/// - Limits: a `timeout` on the time spent waiting for ffmpeg (on expiry it is killed with
+///   SIGKILL: `ffmpegTimedOut`)
 ///   and an output cap of `maxSamples` 32-bit samples (reading stops and ffmpeg is killed:
 ///   `decodedTooLarge`). A failure gives `ffmpegFailed` with ffmpeg's last error line, in which
 ///   the temporary name is replaced by the caller's path.
@@ -122,57 +125,103 @@ public struct FFmpegDecoder: Sendable, Equatable {
         return audio
     }
 
-    /// Runs ffmpeg with `arguments`; returns its stdout. `hide` (the temporary name) is replaced
-    /// by `path` in ffmpeg's messages.
+    /// Runs ffmpeg with `arguments`; returns its stdout, at most `maxSamples` 32-bit samples and
+    /// a header. `hide` (the temporary name) is replaced by `path` in ffmpeg's messages.
     func run(_ arguments: [String], path: String, hide: String) throws(AudioError) -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        let process = try FFmpegProcess(self, arguments: arguments, path: path, hide: hide)
+        // ffmpeg writes a WAV header (under 100 bytes) before the samples.
+        let cap = maxSamples.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxSamples * 4 + 4096
+        var output = Data()
+        while true {
+            let piece = try process.read(atLeast: 1 << 16)
+            if piece.isEmpty { return output }
+            output.append(piece)
+            if output.count > cap { process.stop(); throw .decodedTooLarge(path: path, limit: maxSamples) }
+        }
+    }
+}
+
+/// One ffmpeg run whose stdout is read as it comes (`read(atLeast:)`), its stderr kept for the
+/// failure message. The `timeout` counts the time spent waiting for ffmpeg, not the time the
+/// reader spends between reads (a stream consumed slowly is not ffmpeg being slow); on expiry
+/// ffmpeg is killed with SIGKILL. ffmpeg is killed too if the reader stops early or goes away.
+final class FFmpegProcess {
+    private let process = Process()
+    private let decoder: FFmpegDecoder
+    private let path: String, hide: String
+    private let outputFD: Int32
+    private var open: [Int32]
+    private var messages = Data()
+    private var waited = 0.0
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+
+    init(_ decoder: FFmpegDecoder, arguments: [String], path: String, hide: String) throws(AudioError) {
+        (self.decoder, self.path, self.hide) = (decoder, path, hide)
+        process.executableURL = URL(fileURLWithPath: decoder.executable)
         process.arguments = arguments
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
+        outputFD = stdout.fileHandleForReading.fileDescriptor
+        open = [outputFD, stderr.fileHandleForReading.fileDescriptor]
         do {
             try process.run()
         } catch {
-            throw .ffmpegFailed(path: path, reason: "cannot run \(executable): \(error.localizedDescription)")
+            throw .ffmpegFailed(path: path, reason: "cannot run \(decoder.executable): \(error.localizedDescription)")
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        // ffmpeg writes a WAV header (under 100 bytes) before the samples.
-        let cap = maxSamples.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxSamples * 4 + 4096
-        var output = Data(), messages = Data()
-        let outputFD = stdout.fileHandleForReading.fileDescriptor
-        var open = [outputFD, stderr.fileHandleForReading.fileDescriptor]
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { buffer.deallocate() }
-        func stop() {
-            let pid = process.processIdentifier
-            // Its own process group (then children go too), else the process alone.
-            _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
-            process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { stop() }
+        buffer.deallocate()
+    }
+
+    /// Kills ffmpeg (its process group when it leads one, else the process alone) and reaps it.
+    func stop() {
+        let pid = process.processIdentifier
+        _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// At least `count` bytes of ffmpeg's output, fewer only at its end; empty once it has ended
+    /// and exited successfully. Throws `ffmpegTimedOut`, or `ffmpegFailed` with ffmpeg's last
+    /// message line when it exits with an error.
+    func read(atLeast count: Int) throws(AudioError) -> Data {
+        var output = Data()
+        let clock = ContinuousClock(), start = clock.now
+        defer {
+            let elapsed = clock.now - start
+            waited += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
-        while !open.isEmpty {
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: timeout) }
+        func remaining() -> Double {
+            let elapsed = clock.now - start
+            return decoder.timeout - waited - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        while true {
+            let outputOpen = open.contains(outputFD)
+            if outputOpen ? output.count >= count : !output.isEmpty { return output }
+            if open.isEmpty { break }
+            let left = remaining()
+            guard left > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: decoder.timeout) }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000).rounded(.up)))
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(left * 1000, 1000).rounded(.up)))
             guard ready > 0 else { continue }                     // timeout slice or EINTR
             for entry in fds where entry.revents != 0 {
-                let count = read(entry.fd, buffer.baseAddress, buffer.count)
-                if count <= 0 {
-                    if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                let n = readDescriptor(entry.fd, buffer)
+                if n <= 0 {
+                    if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                     open.removeAll { $0 == entry.fd }
                 } else if entry.fd == outputFD {
-                    output.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-                    if output.count > cap { stop(); throw .decodedTooLarge(path: path, limit: maxSamples) }
+                    output.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
                 } else {
-                    messages.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+                    messages.append(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
                     if messages.count > 1 << 16 { messages = messages.suffix(1 << 15) }
                 }
             }
         }
         while process.isRunning {                                 // outputs closed; wait for the exit
-            guard deadline.timeIntervalSinceNow > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: timeout) }
+            guard remaining() > 0 else { stop(); throw .ffmpegTimedOut(path: path, seconds: decoder.timeout) }
             usleep(2000)
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
@@ -186,4 +235,9 @@ public struct FFmpegDecoder: Sendable, Equatable {
         }
         return output
     }
+}
+
+/// `read(2)` into `buffer`.
+private func readDescriptor(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
+    read(fd, buffer.baseAddress, buffer.count)
 }

@@ -1,7 +1,7 @@
 /// The `predictions` row for a job's analysis result: `job_id`, `upload_id`, the whole result in
 /// `result` (jsonb), and the result's headline values copied into their own columns, those the
-/// result has: the analysers' keys are the columns' names. The result's `model` object (each
-/// model's version) goes to `model_versions`.
+/// result has: the analysers' keys are the columns' names (supabase/README.md). The result's
+/// `model` object (engine and weight versions) goes to `model_versions`.
 enum PredictionRow {
     /// Result keys that are also columns of `predictions` (supabase/migrations).
     static let headlineColumns = ["mood", "emotion", "energy_level", "confidence",

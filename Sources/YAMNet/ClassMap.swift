@@ -44,5 +44,5 @@ public struct ClassMap: Sendable {
 
 public struct ClassMapError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = description }
 }

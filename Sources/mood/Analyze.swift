@@ -1,66 +1,58 @@
+import Analysis
 import ArgumentParser
 import DSP
 import Foundation
 import Tensor
 import YAMNet
 
-/// `mood analyze PATH…`: YAMNet's top classes for each audio file, streamed in bounded memory.
+/// `mood analyze PATH…`: the mood of each audio file — YAMNet's sounds, the acoustic features and
+/// the emotion model — streamed in bounded memory.
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Classify sounds with YAMNet: the top classes by mean score over 0.96 s patches.",
+        abstract: "Analyse recordings: mood, emotion, energy, YAMNet's top sounds, features and a timeline.",
         discussion: """
             Directories are searched recursively; their files are taken when their content is audio \
             (others are skipped, unreadable ones reported). Files are streamed: memory stays bounded \
-            whatever their length. On a terminal, progress is shown on stderr.
+            whatever their length. On a terminal, progress is shown on stderr. Without YAMNet weights \
+            the emotion model runs on the acoustic features alone and the result says so.
             """)
 
-    @Argument(help: "Audio files (WAV, or any format the decoder reads) and directories.")
+    @Argument(help: "Audio files (WAV, FLAC, MP3; other formats through ffmpeg) and directories.")
     var paths: [String]
 
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var limits: InputLimitOptions
 
-    @Option(help: "Number of classes to show.")
-    var top: Int = 5
-
-    @Flag(help: "Also show each patch's top class, with its start time (0.48 s hop).")
-    var frames = false
-
-    @Flag(help: "Print JSON instead of text.")
+    @Flag(help: "Print the result as JSON (Schemas/mood-result.schema.json; an array of {file, result} for several files).")
     var json = false
 
+    @Option(help: ArgumentHelp("Draw the log-mel spectrogram, top sounds and arousal/valence to an SVG file (one input file).",
+                               valueName: "out.svg"))
+    var plot: String?
+
     func run() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
-        let yamnet = try model.loadModel()          // loaded once, reused for every file
-        let classes = try model.loadClassMap()
-        guard classes.displayNames.count == yamnet.params.numClasses else {
-            throw MoodError("class map has \(classes.displayNames.count) classes, the model \(yamnet.params.numClasses)")
-        }
+        let analyzer = try model.loadAnalyzer()
         let progress = ProgressBar()
         var failures = 0
         let files = audioFiles(paths) { path, reason in
             failures += 1
             progress.message("Error: \(path): \(reason)")
         }
+        if plot != nil, files.count != 1 { throw ValidationError("--plot draws one file; \(files.count) were given") }
         progress.total = files.count
-        let stream = YAMNetStream(model: yamnet)
-        let rate = Double(yamnet.params.frontend.sampleRate)
-        var reports: [FileReport] = []
+        var results: [(file: String, result: MoodResult)] = []
         for (index, file) in files.enumerated() {
             do {
-                var summary = ScoreSummary(classes: yamnet.params.numClasses)
-                var samples = 0
-                try streamWaveform(file, limits: limits.limits, progress: { progress.update(file: file, index: index, fraction: $0) }) {
-                    samples += $0.count
-                    try stream.process($0) { summary.add($0) }
+                let (result, data) = try analyzer.analyze(path: file, limits: limits.limits, plot: plot != nil) {
+                    progress.update(file: file, index: index, fraction: $0)
                 }
-                stream.finish { summary.add($0) }
-                reports.append(FileReport(file: file, summary: summary, classes: classes, top: top, frames: frames,
-                                          duration: Double(samples) / rate,
-                                          hopSeconds: yamnet.params.frontend.patchHopSeconds))
+                if let plot, let data {
+                    do { try Data(MoodPlot.svg(data).utf8).write(to: URL(fileURLWithPath: plot)) }
+                    catch { throw MoodError("cannot write \(plot): \((error as NSError).localizedDescription)") }
+                }
+                results.append((file, result))
             } catch {
-                stream.reset()
                 failures += 1
                 progress.message("Error: \(file): \(limits.message(error))")
             }
@@ -69,12 +61,38 @@ struct Analyze: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+            let data = paths.count == 1 && files.count == 1 && results.count == 1
+                ? try encoder.encode(results[0].result)
+                : try encoder.encode(results.map { FileResult(file: $0.file, result: $0.result) })
+            print(String(decoding: data, as: UTF8.self))
         } else {
-            for report in reports { report.printText() }
+            for (file, result) in results { printText(file, result) }
         }
         if failures > 0 { throw ExitCode(1) }
         if files.isEmpty { throw MoodError("no audio files in \(paths.joined(separator: ", "))") }
+    }
+
+    struct FileResult: Encodable {
+        var file: String
+        var result: MoodResult
+    }
+
+    func printText(_ file: String, _ r: MoodResult) {
+        print("\(file)  (\(String(format: "%.2f", r.durationS)) s)")
+        print("  mood \(r.mood.rawValue), emotion \(r.emotion.rawValue) (\(String(format: "%.2f", r.emotionConfidence))), "
+              + "energy \(r.energyLevel.rawValue), confidence \(String(format: "%.2f", r.confidence))")
+        print(String(format: "  arousal %+.2f, valence %+.2f", r.arousal, r.valence))
+        for (rank, s) in r.topSounds.enumerated() {
+            print(String(format: "  %2d. ", rank + 1) + s.label.rightPadded(40) + String(format: " %.4f", s.score))
+        }
+        let f = r.features
+        var facts = [String(format: "loudness %.1f dB", f.loudnessDb), String(format: "speech rate %.1f/s", f.speechRate),
+                     String(format: "voiced %.0f%%", 100 * f.voicedFraction)]
+        if let bpm = f.tempoBpm { facts.append(String(format: "tempo %.0f BPM", bpm)) }
+        if let key = f.key { facts.append("key \(key)") }
+        if let pitch = f.pitchMedianHz { facts.append(String(format: "pitch %.0f Hz", pitch)) }
+        print("  " + facts.joined(separator: ", "))
+        for warning in r.warnings { print("  warning: \(warning)") }
     }
 }
 
@@ -157,51 +175,6 @@ final class ProgressBar {
     }
 
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-}
-
-struct ClassScore: Codable {
-    var index: Int
-    var mid: String       // AudioSet ontology id
-    var name: String
-    var score: Float
-
-    init(index: Int, classes: ClassMap, score: Float) {
-        self.index = index; mid = classes.mids[index]; name = classes.displayNames[index]; self.score = score
-    }
-}
-
-struct PatchReport: Codable {
-    var start_s: Double
-    var top: ClassScore
-}
-
-struct FileReport: Codable {
-    var file: String
-    var duration_s: Double
-    var patches: Int
-    var top: [ClassScore]
-    var frames: [PatchReport]?
-
-    init(file: String, summary: ScoreSummary, classes: ClassMap, top k: Int, frames: Bool,
-         duration: Double, hopSeconds: Double) {
-        self.file = file
-        patches = summary.patches
-        duration_s = duration
-        top = summary.top(k).map { ClassScore(index: $0.index, classes: classes, score: $0.score) }
-        self.frames = frames ? summary.tops.enumerated().map { i, best in
-            PatchReport(start_s: Double(i) * hopSeconds, top: ClassScore(index: best.index, classes: classes, score: best.score))
-        } : nil
-    }
-
-    func printText() {
-        print("\(file)  (\(String(format: "%.2f", duration_s)) s, \(patches) patches)")
-        for (rank, s) in top.enumerated() {
-            print(String(format: "  %2d. ", rank + 1) + s.name.rightPadded(40) + String(format: " %.4f", Double(s.score)))
-        }
-        for f in frames ?? [] {
-            print(String(format: "  %7.2f s  ", f.start_s) + f.top.name.rightPadded(40) + String(format: " %.4f", Double(f.top.score)))
-        }
-    }
 }
 
 private extension String {

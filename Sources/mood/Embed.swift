@@ -1,5 +1,5 @@
+import Analysis
 import ArgumentParser
-import DSP
 import Foundation
 import Tensor
 import YAMNet

@@ -1,5 +1,7 @@
+import Analysis
 import ArgumentParser
 import DSP
+import Emotion
 import Foundation
 import YAMNet
 
@@ -10,6 +12,12 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Class map CSV. Default: yamnet_class_map.csv beside the weights, else Weights/.")
     var classMap: String?
+
+    @Option(help: "Emotion model weight file. Default: $MOOD_EMOTION_WEIGHTS, else emotion.bin beside the YAMNet weights, else Weights/emotion.bin.")
+    var emotionWeights: String?
+
+    @Flag(help: "Run without YAMNet: the emotion model uses the acoustic features alone.")
+    var noYamnet = false
 
     @Option(help: "Threads for inference.")
     var threads: Int = 1
@@ -22,15 +30,35 @@ struct ModelOptions: ParsableArguments {
     }
 
     func loadModel() throws -> YAMNet {
-        try YAMNet(weights: loadWeights(), maxBatch: max(1, batch), threads: max(1, threads))
-    }
-
-    func loadWeights() throws -> YAMNetWeights {
         let path = weightsPath
         guard FileManager.default.fileExists(atPath: path) else {
             throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNetWeights(path: path)
+        return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
+    }
+
+    /// The analyzer: YAMNet when its weights are found (an explicit --weights or
+    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; the default path missing means running
+    /// without it, said on stderr and in each result's warnings), and the emotion model.
+    func loadAnalyzer() throws -> MoodAnalyzer {
+        var yamnet: YAMNet?, classes: ClassMap?
+        let explicit = weights != nil || ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] != nil
+        if !noYamnet, explicit || FileManager.default.fileExists(atPath: weightsPath) {
+            yamnet = try loadModel()
+            classes = try loadClassMap()
+            guard classes!.displayNames.count == yamnet!.params.numClasses else {
+                throw MoodError("class map has \(classes!.displayNames.count) classes, the model \(yamnet!.params.numClasses)")
+            }
+        } else if !noYamnet {
+            FileHandle.standardError.write(Data("note: no YAMNet weights at \(weightsPath) (Scripts/fetch-weights): running without sound classification\n".utf8))
+        }
+        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent().appendingPathComponent("emotion.bin").path
+        let path = emotionWeights ?? ProcessInfo.processInfo.environment["MOOD_EMOTION_WEIGHTS"]
+            ?? (FileManager.default.fileExists(atPath: beside) ? beside : "Weights/emotion.bin")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw MoodError("emotion model not found at \(path): pass --emotion-weights PATH (the repository has Weights/emotion.bin)")
+        }
+        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: path))
     }
 
     func loadClassMap() throws -> ClassMap {

@@ -1,14 +1,13 @@
 import ArgumentParser
 import Foundation
 import Worker
-import YAMNet
 
 /// `mood worker`: analyses the jobs queued in Supabase until stopped (SIGTERM/SIGINT), or until the
 /// queue is empty (`--once`/`--drain`).
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Process analysis jobs from Supabase: claim, download, analyse with YAMNet, store the prediction.",
+        abstract: "Process analysis jobs from Supabase: claim, download, analyse (mood, emotion, sounds), store the prediction.",
         discussion: """
             Reads SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY from the environment, else from the .env \
             file (--env-file); --supabase-url overrides the URL. The key is never printed. On SIGTERM or \
@@ -76,8 +75,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let id = workerID ?? WorkerConfiguration.defaultWorkerID()
         let log = WorkerLog(format: logFormat, workerID: id, redacting: supabase.key)
         let instances = check ? 1 : concurrency
-        let analyzer = try YAMNetAnalyzer(weights: model.loadWeights(), classes: model.loadClassMap(), instances: instances,
-                                          threads: max(1, model.threads / instances), batch: model.batch, limits: limits.limits)
+        var perJob = model
+        perJob.threads = max(1, model.threads / instances)
+        let analyzer = MoodJobAnalyzer(analyzers: try (0..<instances).map { _ in try perJob.loadAnalyzer() }, limits: limits.limits)
         let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
             try store.checkReachable()
@@ -85,7 +85,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw MoodError("Supabase at \(supabase.url) cannot be used: \(error)")
         }
         if check {
-            log(.info, "check", "ok: Supabase at \(supabase.url) answers with the key; weights \(model.weightsPath) loaded")
+            log(.info, "check", "ok: Supabase at \(supabase.url) answers with the key; the models are loaded")
             return
         }
         let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: WorkerConfiguration(

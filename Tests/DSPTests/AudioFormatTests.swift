@@ -1,6 +1,7 @@
 import DSP
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct AudioFormatTests {
     static let mp3Frame: [UInt8] = [0xFF, 0xFB, 0x90, 0x64]      // MPEG-1 layer III, 128 kbit/s, 44.1 kHz
@@ -97,6 +98,23 @@ import Testing
         let error = #expect(throws: AudioError.self) { try AudioDecoder.decode(path: mp3, ffmpeg: nil) }
         guard case .malformedMP3(let path, _) = error else { Issue.record("wrong error \(String(describing: error))"); return }
         #expect(path == mp3)
+    }
+
+    /// `maxSamples` bounds the audio of every native format: the exact count decodes, one less is
+    /// refused (FLAC stops decoding there; WAV and MP3 are checked once decoded).
+    @Test func sampleLimit() throws {
+        let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Vectors")
+        let files = try [Self.pcmWAV] + ["flac/mono16k-l8.flac", "mp3/tiny-speech-8k.mp3"].map {
+            try [UInt8](Data(contentsOf: vectors.appendingPathComponent($0)))
+        }
+        for bytes in files {
+            let count = try AudioDecoder.decode(bytes, path: "x", ffmpeg: nil).samples.count
+            #expect(try AudioDecoder.decode(bytes, path: "x", maxSamples: count, ffmpeg: nil).samples.count == count)
+            #expect(throws: AudioError.decodedTooLarge(path: "x", limit: count - 1)) {
+                try AudioDecoder.decode(bytes, path: "x", maxSamples: count - 1, ffmpeg: nil)
+            }
+        }
     }
 
     @Test func sizeLimitAndUnreadableFiles() throws {

@@ -68,6 +68,43 @@ import Testing
         #expect(abs(aac.frames - 22050) < 2048, "\(aac.frames) AAC frames")
         let opus = try AudioDecoder.decode(path: webm.path, ffmpeg: ffmpeg)
         #expect(AudioFormat.detect(try Data(contentsOf: webm)) == .webm && opus.sampleRate == 48000 && opus.channels == 2)
+        // Streamed (ffmpeg's output read as it comes) equals decoded whole, bit for bit.
+        for (file, whole) in [(ogg, audio), (m4a, aac), (webm, opus)] {
+            let stream = try AudioStream(path: file.path, ffmpeg: ffmpeg)
+            var samples: [Float] = []
+            while let chunk = try stream.next() {
+                #expect(chunk.samples.count <= 1 << 15)            // under 128 KiB of float32 output
+                samples += chunk.samples
+            }
+            #expect(stream.sampleRate == whole.sampleRate && stream.channels == whole.channels && samples == whole.samples,
+                    "\(file.lastPathComponent)")
+        }
+    }
+
+    /// The timeout counts the time spent waiting for ffmpeg: a reader that takes its time between
+    /// chunks is not stopped, a silent ffmpeg is.
+    @Test func theTimeoutCountsOnlyWaitingForFFmpeg() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "RIFF\\377\\377\\377\\377WAVEfmt \\020\\0\\0\\0\\3\\0\\1\\0\\200\\76\\0\\0\\0\\372\\0\\0\\4\\0\\40\\0"
+            + "data\\377\\377\\377\\377"
+        let input = dir.appendingPathComponent("upload.bin").path
+        try Data("not audio to us".utf8).write(to: URL(fileURLWithPath: input))
+        let steady = try fakeFFmpeg(in: dir, "printf '\(header)'; head -c 400000 /dev/zero")
+        let stream = try AudioStream(path: input, ffmpeg: FFmpegDecoder(executable: steady, timeout: 0.5))
+        var frames = 0
+        while let chunk = try stream.next() {
+            frames += chunk.frames
+            usleep(100_000)                                         // 0.1 s a chunk, 0.6 s in all
+        }
+        #expect(frames == 100_000 && stream.sampleRate == 16000)
+        let silent = try fakeFFmpeg(in: dir, "printf '\(header)'; sleep 30")
+        let start = Date()
+        #expect(throws: AudioStreamError.audio(.ffmpegTimedOut(path: input, seconds: 0.5))) {
+            let stream = try AudioStream(path: input, ffmpeg: FFmpegDecoder(executable: silent, timeout: 0.5))
+            while try stream.next() != nil {}
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
     }
 
     /// Content ffmpeg cannot read is a typed failure naming the caller's path, not the temporary copy.

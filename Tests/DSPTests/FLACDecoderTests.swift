@@ -46,24 +46,6 @@ enum FLACFile {
         }
     }
 
-    static func crc8(_ bytes: [UInt8]) -> UInt8 {
-        var crc: UInt8 = 0
-        for b in bytes {
-            crc ^= b
-            for _ in 0..<8 { crc = crc & 0x80 != 0 ? crc << 1 ^ 0x07 : crc << 1 }
-        }
-        return crc
-    }
-
-    static func crc16(_ bytes: [UInt8]) -> UInt16 {
-        var crc: UInt16 = 0
-        for b in bytes {
-            crc ^= UInt16(b) << 8
-            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? crc << 1 ^ 0x8005 : crc << 1 }
-        }
-        return crc
-    }
-
     /// The UTF-8-like coded number (RFC 9639 §9.1.5).
     static func coded(_ value: UInt64) -> [UInt8] {
         if value < 0x80 { return [UInt8(value)] }
@@ -131,7 +113,7 @@ enum FLACFile {
         if rateCode == 12 { w.write(rate / 1000, 8) }
         if rateCode == 13 { w.write(rate, 16) }
         if rateCode == 14 { w.write(rate / 10, 16) }
-        w.write(UInt64(crc8(w.bytes)), 8)
+        w.write(UInt64(FLACChecksums.crc8(w.bytes)), 8)
         let left = channels[0], right = channels.count > 1 ? channels[1] : []
         let coded: [([Int64], Int)]
         switch assignment {
@@ -142,7 +124,7 @@ enum FLACFile {
         }
         for ((signal, width), spec) in zip(coded, subframes) { subframe(&w, signal, bits: width, spec) }
         w.align()
-        return w.bytes + [UInt8(crc16(w.bytes) >> 8), UInt8(crc16(w.bytes) & 0xFF)]
+        return w.bytes + [UInt8(FLACChecksums.crc16(w.bytes) >> 8), UInt8(FLACChecksums.crc16(w.bytes) & 0xFF)]
     }
 
     static func subframe(_ w: inout BitWriter, _ signal: [Int64], bits: Int, _ spec: Subframe) {
@@ -282,14 +264,14 @@ enum FLACFile {
             #expect(FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[4...]),
                                   crc: FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[..<4]))) == 0xFEE8)
         }
-        #expect(FLACFile.crc8(check) == 0xF4 && FLACFile.crc16(check) == 0xFEE8)
+        #expect(FLACChecksums.crc8(check) == 0xF4 && FLACChecksums.crc16(check) == 0xFEE8)
         // The 8-bytes-a-step CRC-16 agrees with the bitwise one at every length and alignment.
         var rng = SplitMix64(state: 16)
         let bytes = (0..<300).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         bytes.withUnsafeBytes { raw in
             for start in 0..<9 {
                 for end in stride(from: start, through: 300, by: 7) {
-                    #expect(FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[start..<end])) == Int(FLACFile.crc16(Array(bytes[start..<end]))))
+                    #expect(FLACCRC.crc16(UnsafeRawBufferPointer(rebasing: raw[start..<end])) == Int(FLACChecksums.crc16(bytes[start..<end])))
                 }
             }
         }

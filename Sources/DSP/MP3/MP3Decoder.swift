@@ -51,8 +51,7 @@ public enum MP3Decoder {
     /// The file's frames decoded by an `MP3Stream` (the one decoding loop), in one piece.
     static func decode(_ raw: UnsafeRawBufferPointer, path: String) throws(AudioError) -> (audio: DecodedAudio, report: Report) {
         let stream = try MP3Stream(ByteWindow(raw, path: path))
-        var output: [Float] = []
-        output.reserveCapacity(min(stream.expectedFrames * stream.channels, 1 << 28))
+        var output: [Float] = []                // no reserve from the Xing count: a header may lie
         while let chunk = try stream.next() { output.append(contentsOf: chunk) }
         return (DecodedAudio(samples: output, sampleRate: stream.sampleRate, channels: stream.channels), stream.report)
     }

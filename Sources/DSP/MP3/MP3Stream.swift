@@ -10,8 +10,9 @@ final class MP3Stream {
     private static let lookahead = 4096
 
     private(set) var sampleRate = 0, channels = 0
-    /// The sample frames the file holds, from the Xing/Info/VBRI count or else the file's size at
-    /// the first frame's bitrate: for progress and capacity, not a promise.
+    /// The sample frames the file holds, from the Xing/Info/VBRI count (when the file's size makes
+    /// it plausible) or else the file's size at the first frame's bitrate: for progress, not a
+    /// promise and not a limit.
     private(set) var expectedFrames = 0
     private(set) var report = MP3Decoder.Report()
 
@@ -35,7 +36,10 @@ final class MP3Stream {
         while decoder == nil, try advance() {}
         guard let decoder else { throw noFrames() }
         (sampleRate, channels) = (decoder.sampleRate, decoder.channels)
-        expectedFrames = (report.header?.frames ?? (end - range.lowerBound) / firstLength) * decoder.samplesPerFrame
+        // The Xing/VBRI count unless the file's size makes it implausible (a header may lie).
+        let estimate = (end - range.lowerBound) / firstLength
+        let frames = report.header?.frames.flatMap { $0 <= 4 * estimate + 1 ? $0 : nil } ?? estimate
+        expectedFrames = frames * decoder.samplesPerFrame
     }
 
     /// The next chunk of samples (interleaved), or nil at the end; throws at the end if no frame

@@ -45,7 +45,9 @@ final class TestServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let handler: @Sendable (Request) -> Reply
-    private let state = Locked<(requests: [Request], connections: Int, sockets: Set<Int32>)>(([], 0, []))
+    /// Open connections are shut down and closed under the lock, so that no descriptor number is
+    /// touched after the kernel may have given it to someone else.
+    private let state = Locked<(requests: [Request], connections: Int, sockets: Set<Int32>, stopped: Bool)>(([], 0, [], false))
 
     init(_ handler: @escaping @Sendable (Request) -> Reply) {
         self.handler = handler
@@ -71,21 +73,33 @@ final class TestServer: Sendable {
     var requests: [Request] { state.current.requests }
     var connections: Int { state.current.connections }
 
-    /// Closes the listener and every open connection.
+    /// Stops listening and ends every open connection (once; later calls do nothing).
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for socket in state.withLock({ $0.sockets }) { shutdown(socket, Int32(SHUT_RDWR)) }
+        state.withLock { state in
+            guard !state.stopped else { return }
+            state.stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))          // wakes the accept loop, which closes it
+            for socket in state.sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
     }
 
     private func acceptLoop() {
         while true {
             let socket = accept(listener, nil, nil)
-            guard socket >= 0 else { return }
-            let connection = state.withLock { state -> Int in
+            guard socket >= 0 else {
+                close(listener)
+                return
+            }
+            let connection = state.withLock { state -> Int? in
+                guard !state.stopped else { return nil }
                 state.sockets.insert(socket)
                 state.connections += 1
                 return state.connections - 1
+            }
+            guard let connection else {
+                close(socket)
+                close(listener)
+                return
             }
             Thread.detachNewThread { [self] in serve(socket, connection: connection) }
         }
@@ -94,8 +108,10 @@ final class TestServer: Sendable {
     private func serve(_ socket: Int32, connection: Int) {
         var buffer = Data()
         defer {
-            close(socket)
-            _ = state.withLock { $0.sockets.remove(socket) }
+            state.withLock { state in
+                state.sockets.remove(socket)
+                close(socket)
+            }
         }
         while let request = readRequest(socket, &buffer, connection: connection) {
             state.withLock { $0.requests.append(request) }

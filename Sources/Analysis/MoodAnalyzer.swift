@@ -1,0 +1,134 @@
+import DSP
+import Emotion
+import Foundation
+import YAMNet
+
+/// The analysis of one recording: YAMNet (when its weights are loaded), the acoustic features and
+/// the emotion model, over the whole file and per segment of about `segmentSeconds`, streamed in
+/// bounded memory (what is kept grows by a few hundred bytes a segment).
+///
+/// Segments are cut at whole multiples of `segmentSeconds` of 16 kHz samples (the last one may be
+/// shorter); a YAMNet patch belongs to the segment holding its centre (patch i spans
+/// [0.48 i, 0.48 i + 0.96) s). Not thread-safe: one analysis at a time per analyzer.
+public final class MoodAnalyzer {
+    public let yamnet: YAMNet?
+    public let classes: ClassMap?
+    public let emotion: EmotionModel
+    public let segmentSeconds: Double
+    public static let engineVersion = "mood-engine 0.5"
+
+    /// `yamnet` and `classes` come together (both or neither).
+    public init(yamnet: YAMNet?, classes: ClassMap?, emotion: EmotionModel, segmentSeconds: Double = 5) {
+        precondition((yamnet == nil) == (classes == nil))
+        (self.yamnet, self.classes, self.emotion, self.segmentSeconds) = (yamnet, classes, emotion, segmentSeconds)
+    }
+
+    /// Analyses the file at `path` within `limits`; with `plot`, also keeps a pooled log-mel
+    /// spectrogram (at most about 2000 columns) for `MoodPlot`.
+    public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
+                        plot: Bool = false, progress: (Double) -> Void = { _ in }) throws -> (result: MoodResult, plot: PlotData?) {
+        let rate = FrontendParams().sampleRate
+        let segmentSamples = max(1, Int(segmentSeconds * Double(rate)))
+        let stream = yamnet.map { YAMNetStream(model: $0) }
+        let scores = ScoreTracker(classes: yamnet?.params.numClasses ?? 0, hopSeconds: yamnet?.params.frontend.patchHopSeconds ?? 0.48,
+                                  segmentSeconds: segmentSeconds)
+        let file = try FeatureExtractor(keepFrames: false)
+        var segment = try FeatureExtractor(keepFrames: false)
+        var segments: [FeatureSummary] = []
+        var inSegment = 0, samples = 0
+        let spectrogram = try plot ? SpectrogramPooler() : nil
+        defer { stream?.reset() }
+        try streamWaveform(path, sampleRate: rate, limits: limits, ffmpeg: ffmpeg, progress: progress) { chunk in
+            samples += chunk.count
+            try stream?.process(chunk) { scores.add($0) }
+            try file.process(chunk)
+            try spectrogram?.process(chunk)
+            var offset = 0
+            while offset < chunk.count {
+                let take = min(chunk.count - offset, segmentSamples - inSegment)
+                try segment.process(Array(chunk[offset..<(offset + take)]))
+                (offset, inSegment) = (offset + take, inSegment + take)
+                if inSegment == segmentSamples {
+                    segments.append(segment.finish())
+                    segment = try FeatureExtractor(keepFrames: false)
+                    inSegment = 0
+                }
+            }
+        }
+        stream?.finish { scores.add($0) }
+        if inSegment > 0 || segments.isEmpty { segments.append(segment.finish()) }
+        let summary = file.finish()
+        let duration = Double(samples) / Double(rate)
+        let result = assemble(summary: summary, segments: segments, scores: scores, duration: duration)
+        let data = spectrogram.map { PlotData(title: (path as NSString).lastPathComponent, columns: $0.columns,
+                                              columnSeconds: $0.columnSeconds, duration: duration, timeline: result.timeline) }
+        return (result, data)
+    }
+
+    /// Evidence in [0, 1]: the non-silent fraction, 0 under a second of sound.
+    static func evidence(_ summary: FeatureSummary) -> Double {
+        let sound = 1 - summary.silenceFraction
+        return sound * summary.durationSeconds < 1 ? 0 : sound
+    }
+
+    func assemble(summary: FeatureSummary, segments: [FeatureSummary], scores: ScoreTracker, duration: Double) -> MoodResult {
+        let names = classes?.displayNames
+        func input(_ s: FeatureSummary, means: [Double]?) -> EmotionInput {
+            let yamnet = means.flatMap { m in names.map { (meanScores: m, names: $0) } }
+            return EmotionInput(cues: s.emotionCues, yamnet: yamnet, evidence: Self.evidence(s))
+        }
+        let means = yamnet == nil ? nil : scores.fileMeans
+        let estimate = emotion.estimate(input(summary, means: means))
+        var top: [MoodResult.SoundScore] = []
+        if let means, let names {
+            top = means.indices.sorted { means[$0] > means[$1] || (means[$0] == means[$1] && $0 < $1) }.prefix(5)
+                .map { MoodResult.SoundScore(label: names[$0], score: means[$0]) }
+        }
+        var timeline: [MoodResult.Segment] = []
+        for (i, s) in segments.enumerated() {
+            let segmentMeans = yamnet == nil ? nil : scores.segmentMeans(i, of: segments.count)
+            let e = emotion.estimate(input(s, means: segmentMeans))
+            let dominant = segmentMeans.flatMap { m in m.indices.max { m[$0] < m[$1] }.flatMap { names?[$0] } }
+            let start = Double(i) * segmentSeconds
+            timeline.append(MoodResult.Segment(startS: start, endS: min(duration, start + segmentSeconds),
+                                               dominantSound: dominant, arousal: e.arousal, valence: e.valence, emotion: e.emotion))
+        }
+        var warnings: [String] = []
+        if yamnet == nil {
+            warnings.append("YAMNet weights are not loaded: sound classification is off and the emotion model uses acoustic features only")
+        }
+        if duration < 1 { warnings.append(String(format: "too short: %.2f s of audio (at least 1 s is needed for a reliable estimate)", duration)) }
+        if summary.silenceFraction > 0.5 {
+            warnings.append(String(format: "mostly silence: %.0f%% of the audio is below the silence gate (%.0f dB)",
+                                   100 * summary.silenceFraction, summary.silenceThresholdDB))
+        }
+        if summary.clippingFraction > 0.001 {
+            warnings.append(String(format: "clipped audio: %.2f%% of the samples are at full scale", 100 * summary.clippingFraction))
+        }
+        let cap = estimate.weakEvidence ? emotion.weakEvidenceCap : 1
+        return MoodResult(
+            mood: estimate.mood, emotion: estimate.emotion, energyLevel: estimate.energyLevel,
+            confidence: min(estimate.emotionConfidence * (yamnet == nil ? 0.8 : 1), cap),
+            soundClassification: top.first?.label, yamnetConfidence: top.first?.score,
+            emotionConfidence: estimate.emotionConfidence, arousal: estimate.arousal, valence: estimate.valence,
+            topSounds: top, features: MoodResult.FeatureReport(summary),
+            durationS: duration, timeline: timeline,
+            model: MoodResult.ModelInfo(engine: Self.engineVersion,
+                                        yamnetWeights: yamnet.map { Self.crc($0.weights.checksum) },
+                                        emotionWeights: Self.crc(emotion.checksum), contextWeights: estimate.contextWeights),
+            warnings: warnings)
+    }
+
+    static func crc(_ value: UInt32) -> String { "crc32:" + String(format: "%08x", value) }
+}
+
+extension MoodResult.FeatureReport {
+    init(_ s: FeatureSummary) {
+        self.init(tempoBpm: s.tempo?.bpm, tempoConfidence: s.tempo.map { min(max($0.confidence, 0), 1) },
+                  key: s.key?.name, mode: s.key?.mode.rawValue,
+                  loudnessDb: s.loudness.meanDB, loudnessRangeDb: max(0, s.loudness.p90DB - s.loudness.p10DB),
+                  pitchMeanHz: s.pitch?.meanHz, pitchMedianHz: s.pitch?.medianHz, pitchRangeSemitones: s.pitch?.rangeSemitones,
+                  speechRate: s.speechRate, voicedFraction: s.voicedFraction, silenceFraction: s.silenceFraction,
+                  clippingFraction: s.clippingFraction, spectralCentroidHz: s.spectralCentroid.mean)
+    }
+}

@@ -1,0 +1,65 @@
+import DSP
+
+/// Analysis settings of `FeatureExtractor`, with defaults after eGeMAPS (Eyben et al. 2016, IEEE
+/// TAFFC 7(2); see shared/docs/AFFECT.md): 10 ms hop, 25 ms spectral windows, 64 ms pitch frames.
+///
+/// Every analysis frame t is centred on sample t·hop, and the signal is taken as zero outside
+/// [0, n) (librosa's `center=True, pad_mode="constant"`), so n samples give 1 + n/hop frames
+/// (none for n = 0). Input is 16 kHz mono, what the engine's front end produces.
+public struct FeatureConfig: Sendable, Equatable, Codable {
+    /// Input rate in Hz. Only 16000 is accepted: the window lengths below are in samples.
+    public var sampleRate: Int = 16000
+    /// Frame hop in samples (160 = 10 ms).
+    public var hop: Int = 160
+    /// Spectral window: periodic Hann of 400 samples (25 ms), zero-padded to a 512-point FFT.
+    /// Also the RMS and zero-crossing frame length (rectangular).
+    public var spectralWindow: Int = 400
+    public var spectralFFT: Int = 512
+    /// Chroma window: periodic Hann of 1024 samples (64 ms), 1024-point FFT (15.6 Hz bins:
+    /// semitones resolve from about C4 up; the filterbank weights lower bins broadly).
+    public var chromaFFT: Int = 1024
+    /// Pitch frame: 1024 rectangular samples (64 ms); its autocorrelation uses a 2048-point FFT.
+    public var pitchFrame: Int = 1024
+    /// F0 search range in Hz (YIN lags sampleRate/f0Max … sampleRate/f0Min).
+    public var f0Min: Double = 50
+    public var f0Max: Double = 800
+    /// YIN absolute threshold on the cumulative mean normalized difference (de Cheveigné &
+    /// Kawahara 2002, step 4): the first dip below it is the period.
+    public var yinThreshold: Double = 0.1
+    /// A frame is voiced when YIN's aperiodicity at the chosen period is below this and its
+    /// level is above `pitchFloorDB`.
+    public var voicingThreshold: Double = 0.25
+    /// Pitch frames quieter than this (dB re full scale, mean square of the 64 ms frame) are
+    /// unvoiced without analysis.
+    public var pitchFloorDB: Double = -60
+    /// Spectral roll-off: the fraction of the magnitude sum below the roll-off frequency.
+    public var rolloffFraction: Double = 0.85
+    /// Silence: loudness below max(silenceFloorDB, p99 − silenceRangeDB), rounded down to a whole
+    /// dB. Silent frames are left out of the loudness, spectral and chroma functionals.
+    public var silenceFloorDB: Double = -60
+    public var silenceRangeDB: Double = 40
+    /// A sample is clipped when |x| ≥ clipLevel (full scale is 1).
+    public var clipLevel: Float = 0.999
+
+    public init() {}
+
+    /// Throws `DSPError.invalidParameter` for settings the extractor cannot run with.
+    func validate() throws(DSPError) {
+        guard sampleRate == 16000 else { throw .invalidParameter("feature sample rate \(sampleRate): use 16000") }
+        guard hop > 0, spectralWindow > 0, spectralWindow <= spectralFFT, pitchFrame > 0, chromaFFT > 0 else {
+            throw .invalidParameter("feature frames: hop \(hop), window \(spectralWindow), FFT \(spectralFFT)")
+        }
+        guard f0Min > 0, f0Min < f0Max, f0Max <= Double(sampleRate) / 4,
+              Double(sampleRate) / f0Min < Double(pitchFrame) / 2 else {
+            throw .invalidParameter("F0 range \(f0Min)…\(f0Max) Hz for a \(pitchFrame)-sample pitch frame")
+        }
+        guard (0...1).contains(rolloffFraction), yinThreshold > 0, voicingThreshold > 0 else {
+            throw .invalidParameter("roll-off fraction or YIN thresholds out of range")
+        }
+    }
+
+    /// Frames per second.
+    public var frameRate: Double { Double(sampleRate) / Double(hop) }
+    /// Half of the longest analysis frame: the context each side of a frame centre.
+    var halfContext: Int { max(spectralWindow, chromaFFT, pitchFrame) / 2 }
+}

@@ -1,0 +1,146 @@
+import DSP
+
+/// Acoustic features of one file for the emotion model, streaming: feed 16 kHz mono samples in
+/// chunks of any size with `process`, then call `finish` for the `FeatureSummary` (and read
+/// `frames` when built with `keepFrames`). Memory stays bounded by the longest analysis frame plus
+/// the chunk, whatever the file's length; only `frames`, when kept, grows (~70 floats per 10 ms).
+///
+/// Frame t is centred at sample t·hop with zeros outside the signal, so n samples give 1 + n/hop
+/// frames (librosa's `center=True`; none for n = 0); frames are computed as soon as their context
+/// has arrived. Per frame: a 25 ms Hann spectrum (loudness, centroid, roll-off, flatness, flux,
+/// alpha ratio, Hammarberg index, slopes, onset strength), RMS and zero-crossing rate over the
+/// same 25 ms, a 64 ms Hann spectrum (chroma) and a 64 ms pitch frame (YIN F0, voicing, HNR,
+/// intensity). All plans and buffers are made once, at init. One instance analyses one file at a
+/// time; it is not thread-safe.
+public final class FeatureExtractor {
+    public let config: FeatureConfig
+    /// The per-frame features so far (empty unless `keepFrames`).
+    public private(set) var frames: FeatureFrames
+
+    private let keepFrames: Bool
+    private let spectrum: SpectrumAnalyzer
+    private let chromaSpectrum: SpectrumAnalyzer
+    private let yin: YIN
+    private let loudness: Loudness
+    private let alphaRatio: AlphaRatio
+    private let hammarberg: HammarbergIndex
+    private let slopeLow: SpectralSlope, slopeHigh: SpectralSlope
+    private let chroma: Chroma
+    private var flux: SpectralFlux
+    private var onset: OnsetStrength
+    private var summary: SummaryAccumulator
+
+    /// Samples from absolute index `bufferStart` on; indices below 0 are the leading zeros.
+    private var buffer: [Float]
+    private var bufferStart: Int
+    private var samples = 0
+    private var clipped = 0
+    private var nextFrame = 0
+    private static let block = 1 << 16
+
+    public init(config: FeatureConfig = FeatureConfig(), keepFrames: Bool = true) throws(DSPError) {
+        try config.validate()
+        self.config = config
+        self.keepFrames = keepFrames
+        frames = FeatureFrames(hopSeconds: Double(config.hop) / Double(config.sampleRate))
+        spectrum = try SpectrumAnalyzer(window: config.spectralWindow, fftLength: config.spectralFFT,
+                                        sampleRate: config.sampleRate)
+        chromaSpectrum = try SpectrumAnalyzer(window: config.chromaFFT, fftLength: config.chromaFFT,
+                                              sampleRate: config.sampleRate)
+        yin = try YIN(config: config)
+        loudness = Loudness(bins: spectrum.bins, binHz: spectrum.binHz)
+        alphaRatio = AlphaRatio(spectrum: spectrum)
+        hammarberg = HammarbergIndex(spectrum: spectrum)
+        slopeLow = SpectralSlope(spectrum: spectrum, fromHz: 0, belowHz: 500)
+        slopeHigh = SpectralSlope(spectrum: spectrum, fromHz: 500, belowHz: 1500)
+        chroma = Chroma(fftLength: config.chromaFFT, sampleRate: config.sampleRate)
+        flux = SpectralFlux(bins: spectrum.bins)
+        onset = try OnsetStrength(bins: spectrum.bins, sampleRate: config.sampleRate)
+        summary = SummaryAccumulator(config: config)
+        bufferStart = -config.halfContext
+        buffer = [Float](repeating: 0, count: config.halfContext)
+    }
+
+    /// Adds the next samples and computes every frame they complete. Throws
+    /// `DSPError.nonFiniteSample` (index counted from the start of the file) before using any
+    /// sample of a chunk that holds NaN or ±inf.
+    public func process(_ chunk: UnsafeBufferPointer<Float>) throws(DSPError) {
+        do {
+            try checkFinite(chunk)
+        } catch .nonFiniteSample(let index, let value) {
+            throw .nonFiniteSample(index: samples + index, value: value)
+        }
+        for x in chunk where abs(x) >= config.clipLevel { clipped += 1 }
+        var start = 0
+        while start < chunk.count {                    // in blocks, so the buffer stays small
+            let block = UnsafeBufferPointer(rebasing: chunk[start..<min(chunk.count, start + Self.block)])
+            buffer.append(contentsOf: block)
+            samples += block.count
+            start += block.count
+            while nextFrame * config.hop + config.halfContext <= samples { computeFrame() }
+            discardConsumed()
+        }
+    }
+
+    public func process(_ chunk: [Float]) throws(DSPError) {
+        try chunk.withUnsafeBufferPointer { (c) throws(DSPError) in try process(c) }
+    }
+
+    /// Computes the last frames (zeros after the end) and returns the file's summary. Call once.
+    public func finish() -> FeatureSummary {
+        let count = samples == 0 ? 0 : 1 + samples / config.hop
+        buffer.append(contentsOf: repeatElement(0, count: config.halfContext))
+        while nextFrame < count { computeFrame() }
+        return summary.finish(samples: samples, clipped: clipped)
+    }
+
+    /// Frames and summary of a whole waveform.
+    public static func analyze(_ samples: [Float], config: FeatureConfig = FeatureConfig())
+        throws(DSPError) -> (frames: FeatureFrames, summary: FeatureSummary) {
+        let extractor = try FeatureExtractor(config: config)
+        try extractor.process(samples)
+        let summary = extractor.finish()
+        return (extractor.frames, summary)
+    }
+
+    private func computeFrame() {
+        let centre = nextFrame * config.hop
+        nextFrame += 1
+        var f = FrameFeatures()
+        buffer.withUnsafeBufferPointer { b in
+            let at = { (start: Int) in b.baseAddress! + (start - self.bufferStart) }
+            let half = config.spectralWindow / 2
+            f.rms = rootMeanSquare(UnsafeBufferPointer(start: at(centre - half), count: config.spectralWindow))
+            let first = max(centre - half, 0), end = min(centre + half, samples)
+            f.zeroCrossingRate = zeroCrossingRate(UnsafeBufferPointer(start: at(first), count: max(0, end - first)),
+                                                  frameLength: config.spectralWindow)
+            spectrum.analyze(at(centre - half))
+            chromaSpectrum.analyze(at(centre - config.chromaFFT / 2))
+            f.pitch = yin.analyze(at(centre - config.pitchFrame / 2))
+        }
+        let density = spectrum.density
+        f.loudness = loudness(density: density)
+        f.spectralCentroid = spectralCentroid(magnitude: spectrum.magnitude, binHz: spectrum.binHz)
+        f.spectralRolloff = spectralRolloff(magnitude: spectrum.magnitude, binHz: spectrum.binHz,
+                                            fraction: config.rolloffFraction)
+        f.spectralFlatness = spectralFlatness(power: spectrum.power)
+        f.spectralFlux = flux.next(magnitude: spectrum.magnitude)
+        f.alphaRatio = alphaRatio(density: density)
+        f.hammarbergIndex = hammarberg(density: density)
+        f.slope0To500 = slopeLow(density: density)
+        f.slope500To1500 = slopeHigh(density: density)
+        f.onsetStrength = onset.next(density: density)
+        f.chroma = chroma(power: chromaSpectrum.power)
+        summary.add(f)
+        if keepFrames { frames.append(f) }
+    }
+
+    /// Drops samples no later frame needs, a block at a time (amortized O(1) per sample).
+    private func discardConsumed() {
+        let needed = nextFrame * config.hop - config.halfContext
+        if needed - bufferStart >= Self.block {
+            buffer.removeFirst(needed - bufferStart)
+            bufferStart = needed
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// Functionals of one file's features: what the emotion model reads. Loudness, spectral and chroma
+/// functionals cover the non-silent frames (loudness ≥ `silenceThresholdDB`); pitch functionals
+/// cover the voiced frames. Units follow `FeatureFrames`.
+public struct FeatureSummary: Codable, Sendable, Equatable {
+    public var durationSeconds: Double
+    public var frames: Int
+    /// The silence gate, dB: max(silenceFloorDB, loudness p99 − silenceRangeDB), whole dB.
+    public var silenceThresholdDB: Double
+    /// Fraction of frames below the silence gate.
+    public var silenceFraction: Double
+    /// Fraction of samples with |x| ≥ `FeatureConfig.clipLevel`.
+    public var clippingFraction: Double
+    public var loudness: LoudnessSummary
+    public var rms: Functionals
+    public var zeroCrossingRate: Functionals
+    public var spectralCentroid: Functionals
+    public var spectralRolloff: Functionals
+    public var spectralFlatness: Functionals
+    public var spectralFlux: Functionals
+    /// dB-valued: `cv` is nil.
+    public var alphaRatio: Functionals
+    public var hammarbergIndex: Functionals
+    public var slope0To500: Functionals
+    public var slope500To1500: Functionals
+    /// Voiced frames over non-silent frames.
+    public var voicedFraction: Double
+    /// Nil when no frame is voiced.
+    public var pitch: PitchSummary?
+    /// Nil for files under about 4 s or without onsets.
+    public var tempo: TempoEstimate?
+    /// Onsets per second (OnsetDetector.swift).
+    public var onsetRate: Double
+    /// Mean chroma of the non-silent frames, C … B.
+    public var chroma: [Double]
+    /// Nil when the mean chroma is flat.
+    public var key: KeyEstimate?
+    /// Syllable nuclei per second of the whole file (SyllableNuclei.swift).
+    public var speechRate: Double
+}
+
+/// Mean, population standard deviation and coefficient of variation (sd / mean; nil for
+/// features on an interval scale such as dB, where a ratio means nothing).
+public struct Functionals: Codable, Sendable, Equatable {
+    public var mean: Double
+    public var sd: Double
+    public var cv: Double?
+}
+
+/// Loudness in dB (mean and percentiles over the non-silent frames) and its coefficient of
+/// variation on a ratio scale: of 10^(0.03·dB) = (mean square)^0.3, Stevens' power law for
+/// loudness, as openSMILE's loudness is (intensity)^0.3 (ref: Stevens 1957, Psychol. Rev. 64(3);
+/// eGeMAPS, Eyben et al. 2016, uses loudness's coefficient of variation).
+public struct LoudnessSummary: Codable, Sendable, Equatable {
+    public var meanDB: Double
+    public var p10DB: Double
+    public var p50DB: Double
+    public var p90DB: Double
+    public var cv: Double
+}
+
+/// F0 over the voiced frames, in Hz, its coefficient of variation, and its 20th–80th percentile
+/// range in semitones (eGeMAPS's F0 range); HNR's mean in dB.
+public struct PitchSummary: Codable, Sendable, Equatable {
+    public var meanHz: Double
+    public var medianHz: Double
+    public var p10Hz: Double
+    public var p20Hz: Double
+    public var p80Hz: Double
+    public var p90Hz: Double
+    public var cv: Double
+    public var rangeSemitones: Double
+    public var hnrMeanDB: Double
+}
+
+/// Tempo in beats per minute and the normalized onset autocorrelation at the beat period
+/// (0 … 1; 1 for strictly periodic onsets). See Tempo.swift.
+public struct TempoEstimate: Codable, Sendable, Equatable {
+    public var bpm: Double
+    public var confidence: Double
+}
+
+/// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Krumhansl–Kessler
+/// correlation and the major/minor gap. See Key.swift.
+public struct KeyEstimate: Codable, Sendable, Equatable {
+    public enum Mode: String, Codable, Sendable { case major, minor }
+    public static let pitchClassNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+    public var tonic: Int
+    public var mode: Mode
+    public var name: String
+    public var correlation: Double
+    public var modeConfidence: Double
+
+    public init(tonic: Int, mode: Mode, correlation: Double, modeConfidence: Double) {
+        self.tonic = tonic
+        self.mode = mode
+        name = "\(Self.pitchClassNames[tonic]) \(mode.rawValue)"
+        self.correlation = correlation
+        self.modeConfidence = modeConfidence
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Collects each frame's features into bounded-memory statistics and turns them into a
+/// `FeatureSummary` at the end of the file: histograms for percentiles, loudness-binned sums for
+/// means and spreads behind the silence gate, and the streaming tempo, onset and syllable state.
+struct SummaryAccumulator {
+    /// Features summed per loudness bin (then the 12 chroma classes).
+    private enum Gated: Int, CaseIterable {
+        case loudness, stevensLoudness, rms, zeroCrossingRate, centroid, rolloff, flatness, flux
+        case alphaRatio, hammarberg, slope0To500, slope500To1500, voiced
+    }
+    private let config: FeatureConfig
+    private var gated = GatedMoments(features: Gated.allCases.count + Chroma.classes)
+    /// Loudness and pitch-frame intensity, dB; F0 in semitones re 27.5 Hz.
+    private var loudness = Histogram(lower: -120, upper: 10, width: 0.05)
+    private var intensity = Histogram(lower: -120, upper: 10, width: 0.05)
+    private var semitones = Histogram(lower: 0, upper: 96, width: 0.01)
+    private var f0Sum = 0.0, f0Squares = 0.0, hnrSum = 0.0
+    private var tempo: TempoEstimator
+    private var onsets: OnsetDetector
+    private var syllables = SyllableNuclei()
+    private var frames = 0
+
+    init(config: FeatureConfig) {
+        self.config = config
+        tempo = TempoEstimator(frameRate: config.frameRate)
+        onsets = OnsetDetector(frameRate: config.frameRate)
+    }
+
+    mutating func add(_ frame: FrameFeatures) {
+        frames += 1
+        var values = [Double](repeating: 0, count: gated.features)
+        values[Gated.loudness.rawValue] = Double(frame.loudness)
+        values[Gated.stevensLoudness.rawValue] = pow(10, 0.03 * Double(frame.loudness))
+        values[Gated.rms.rawValue] = Double(frame.rms)
+        values[Gated.zeroCrossingRate.rawValue] = Double(frame.zeroCrossingRate)
+        values[Gated.centroid.rawValue] = Double(frame.spectralCentroid)
+        values[Gated.rolloff.rawValue] = Double(frame.spectralRolloff)
+        values[Gated.flatness.rawValue] = Double(frame.spectralFlatness)
+        values[Gated.flux.rawValue] = Double(frame.spectralFlux)
+        values[Gated.alphaRatio.rawValue] = Double(frame.alphaRatio)
+        values[Gated.hammarberg.rawValue] = Double(frame.hammarbergIndex)
+        values[Gated.slope0To500.rawValue] = Double(frame.slope0To500)
+        values[Gated.slope500To1500.rawValue] = Double(frame.slope500To1500)
+        values[Gated.voiced.rawValue] = frame.pitch.voiced ? 1 : 0
+        for (c, x) in frame.chroma.enumerated() { values[Gated.allCases.count + c] = Double(x) }
+        gated.add(values, loudness: Double(frame.loudness))
+        loudness.add(Double(frame.loudness))
+        intensity.add(Double(frame.pitch.level))
+        if frame.pitch.voiced {
+            let f0 = Double(frame.pitch.f0)
+            semitones.add(12 * log2(f0 / 27.5))
+            f0Sum += f0
+            f0Squares += f0 * f0
+            hnrSum += Double(frame.pitch.hnr)
+        }
+        tempo.add(frame.onsetStrength)
+        onsets.add(frame.onsetStrength)
+        syllables.add(intensity: frame.pitch.level, voiced: frame.pitch.voiced)
+    }
+
+    /// The summary of `samples` samples, `clipped` of them clipped.
+    mutating func finish(samples: Int, clipped: Int) -> FeatureSummary {
+        onsets.finish()
+        return summarize(samples: samples, clipped: clipped)
+    }
+
+    private func summarize(samples: Int, clipped: Int) -> FeatureSummary {
+        let duration = Double(samples) / Double(config.sampleRate)
+        let p99 = loudness.quantile(0.99) ?? -.infinity
+        let threshold = max(config.silenceFloorDB, p99 - config.silenceRangeDB).rounded(.down)
+        let gate = GatedMoments.bin(loudness: threshold)
+        let sounding = gated.frames(fromBin: gate)
+        let functionals = { (feature: Gated, ratioScale: Bool) -> Functionals in
+            let (mean, sd) = gated.moments(feature.rawValue, fromBin: gate)
+            return Functionals(mean: mean, sd: sd, cv: ratioScale ? (mean != 0 ? sd / abs(mean) : 0) : nil)
+        }
+        let loudnessGate = Int(((threshold - loudness.lower) / loudness.width).rounded())
+        let percentile = { (q: Double) in loudness.quantile(q, fromBin: loudnessGate) ?? threshold }
+        let chroma = (0..<Chroma.classes).map { gated.moments(Gated.allCases.count + $0, fromBin: gate).mean }
+        return FeatureSummary(
+            durationSeconds: duration,
+            frames: frames,
+            silenceThresholdDB: threshold,
+            silenceFraction: frames > 0 ? Double(frames - sounding) / Double(frames) : 0,
+            clippingFraction: samples > 0 ? Double(clipped) / Double(samples) : 0,
+            loudness: LoudnessSummary(meanDB: gated.moments(Gated.loudness.rawValue, fromBin: gate).mean,
+                                      p10DB: percentile(0.1), p50DB: percentile(0.5), p90DB: percentile(0.9),
+                                      cv: functionals(.stevensLoudness, true).cv ?? 0),
+            rms: functionals(.rms, true),
+            zeroCrossingRate: functionals(.zeroCrossingRate, true),
+            spectralCentroid: functionals(.centroid, true),
+            spectralRolloff: functionals(.rolloff, true),
+            spectralFlatness: functionals(.flatness, true),
+            spectralFlux: functionals(.flux, true),
+            alphaRatio: functionals(.alphaRatio, false),
+            hammarbergIndex: functionals(.hammarberg, false),
+            slope0To500: functionals(.slope0To500, false),
+            slope500To1500: functionals(.slope500To1500, false),
+            voicedFraction: gated.moments(Gated.voiced.rawValue, fromBin: gate).mean,
+            pitch: pitchSummary(),
+            tempo: tempo.estimate(),
+            onsetRate: duration > 0 ? Double(onsets.count) / duration : 0,
+            chroma: chroma,
+            key: estimateKey(chroma: chroma),
+            speechRate: duration > 0
+                ? Double(syllables.count(quantile99: Float(intensity.quantile(0.99) ?? 0))) / duration : 0)
+    }
+
+    private func pitchSummary() -> PitchSummary? {
+        let n = Double(semitones.total)
+        guard n > 0 else { return nil }
+        let hz = { (q: Double) in 27.5 * exp2(semitones.quantile(q)! / 12) }
+        let mean = f0Sum / n
+        let sd = max(0, f0Squares / n - mean * mean).squareRoot()
+        return PitchSummary(meanHz: mean, medianHz: hz(0.5), p10Hz: hz(0.1), p20Hz: hz(0.2),
+                            p80Hz: hz(0.8), p90Hz: hz(0.9), cv: sd / mean,
+                            rangeSemitones: semitones.quantile(0.8)! - semitones.quantile(0.2)!,
+                            hnrMeanDB: hnrSum / n)
+    }
+}
