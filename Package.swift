@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP"]),
         .target(name: "Emotion", dependencies: ["Tensor", "DSP"]),
         .target(name: "Analysis", dependencies: ["DSP", "Emotion", "YAMNet"]),
-        .target(name: "Worker", dependencies: ["YAMNet"]),
+        .target(name: "Worker", dependencies: ["Analysis", "DSP", "CCurl"]),
         .executableTarget(
             name: "mood",
             dependencies: ["YAMNet", "DSP", "Tensor", "Emotion", "Analysis", "Worker",
@@ -29,13 +29,14 @@ let package = Package(
 
         // Implementation: C shims promise no stable API (swift-numerics convention).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "DSP", "Tensor", "TestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Analysis", "Emotion", "YAMNet", "DSP", "TestSupport"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "DSP", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Emotion", "YAMNet", "DSP", "Tensor", "TestSupport"]),
         // Mutation fuzzing of the decoders' public paths, run in release by Scripts/test.

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Mood: ParsableCommand {
+struct Mood: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "mood engine: YAMNet sound classification and audio analysis, in pure Swift.",
-        subcommands: [Analyze.self, Embed.self, Decode.self, LogMelSummary.self, Bench.self])
+        subcommands: [Analyze.self, Embed.self, Decode.self, LogMelSummary.self, Bench.self, WorkerCommand.self])
 }
 
 /// A command-line failure with a message for the user (printed as "Error: …", exit code 1).

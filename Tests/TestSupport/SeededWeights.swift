@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// The deterministic weight generator shared with `Scripts/golden/seeded_weights.py`, so the
@@ -33,4 +34,16 @@ public enum SeededWeights {
             return WeightRecord(name: t.name, shape: t.shape, values: v)
         }
     }
+
+    /// The golden YAMNet's weight file in format v1, written once per process, checked to be the
+    /// size the exporter wrote from the tf_keras HDF5; its path. One fixed name in the temporary
+    /// directory, overwritten each run: the file is a pure function of the manifest.
+    public static let goldenFile: String = {
+        let golden = try! Golden.load()
+        let bytes = WeightFile.encode(model: "yamnet", records: records(golden))
+        precondition(bytes.count == golden.yamnet.weights_size, "seeded weights: \(bytes.count) bytes, exporter wrote \(golden.yamnet.weights_size)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mood-golden-yamnet-\(golden.yamnet.weights_crc32).bin").path
+        try! Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }()
 }

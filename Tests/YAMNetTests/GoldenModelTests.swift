@@ -7,18 +7,10 @@ import YAMNet
 /// The golden YAMNet: seeded weights (regenerated here from the manifest), written in format v1,
 /// loaded through the real loader, run on every golden clip, compared with TensorFlow.
 @Suite(.serialized) struct GoldenModelTests {
-    /// Builds the weight file once per process and checks it is byte-identical to the file the
-    /// exporter wrote from the tf_keras HDF5 (same size and CRC-32), so the loader is exercised
-    /// on exactly the exporter's output.
-    static let weightsPath: String = {
-        let golden = try! Golden.load()
-        let bytes = WeightFile.encode(model: "yamnet", records: SeededWeights.records(golden))
-        precondition(bytes.count == golden.yamnet.weights_size, "seeded weights: \(bytes.count) bytes, exporter wrote \(golden.yamnet.weights_size)")
-        // One fixed name (overwritten each run): the file is a pure function of the manifest.
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mood-golden-yamnet-\(golden.yamnet.weights_crc32).bin").path
-        try! Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }()
+    /// The seeded weight file; `seededWeightsEqualTheExportersFile` checks it is byte-identical
+    /// to the file the exporter wrote (same size and CRC-32), so the loader is exercised on exactly
+    /// the exporter's output.
+    static let weightsPath = SeededWeights.goldenFile
 
     /// Shared by the tests of this `.serialized` suite, one at a time.
     nonisolated(unsafe) static let model: YAMNet = try! YAMNet(weights: YAMNetWeights(path: weightsPath), maxBatch: 8)

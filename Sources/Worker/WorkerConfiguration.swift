@@ -1,0 +1,51 @@
+import DSP
+import Foundation
+
+/// How a `Worker` runs. Durations are wall-clock.
+public struct WorkerConfiguration: Sendable {
+    /// Written to `jobs.locked_by`; unique per worker process.
+    public var workerID: String
+    /// Jobs in flight at once.
+    public var concurrency: Int
+    /// How long a claim holds a job; extended every third of it while the job runs.
+    public var lease: Duration
+    /// The wait between claims while the queue is empty, doubling up to `maxPollInterval`.
+    public var pollInterval: Duration
+    public var maxPollInterval: Duration
+    /// After a shutdown, how long jobs in flight may take before they are given back.
+    public var gracePeriod: Duration
+    /// Exit once the queue is empty and nothing is in flight (`--once`/`--drain`).
+    public var drain: Bool
+    /// The claims a job may have, where its row has no `max_attempts`.
+    public var maxAttempts: Int
+    /// Retries of each step that fails transiently.
+    public var retry: RetryPolicy
+    /// The largest audio file downloaded.
+    public var maxDownloadBytes: Int
+    /// Where downloads go while they are analysed (removed after).
+    public var temporaryDirectory: String
+
+    public init(workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: Int = 1, lease: Duration = .seconds(300),
+                pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30), gracePeriod: Duration = .seconds(20),
+                drain: Bool = false, maxAttempts: Int = 3, retry: RetryPolicy = RetryPolicy(),
+                maxDownloadBytes: Int = AudioLimits().maxBytes, temporaryDirectory: String = NSTemporaryDirectory()) {
+        self.workerID = workerID
+        self.concurrency = concurrency
+        self.lease = lease
+        self.pollInterval = pollInterval
+        self.maxPollInterval = maxPollInterval
+        self.gracePeriod = gracePeriod
+        self.drain = drain
+        self.maxAttempts = maxAttempts
+        self.retry = retry
+        self.maxDownloadBytes = maxDownloadBytes
+        self.temporaryDirectory = temporaryDirectory
+    }
+
+    /// `hostname-pid`.
+    public static func defaultWorkerID() -> String {
+        var name = [UInt8](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "worker"
+        return "\(host)-\(getpid())"
+    }
+}
