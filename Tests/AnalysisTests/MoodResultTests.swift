@@ -20,11 +20,8 @@ import YAMNet
     /// YAMNet with the golden tests' seeded weights (random but fixed: its classes mean nothing,
     /// the plumbing is what is tested).
     static func seeded() -> (YAMNet, ClassMap) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mood-seeded-\(UUID().uuidString).bin").path
-        try! Data(WeightFile.encode(model: "yamnet", records: SeededWeights.records(try! Golden.load()))).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return (try! YAMNet(weights: YAMNetWeights(path: path)),
-                try! ClassMap(path: repo.appendingPathComponent("Weights/yamnet_class_map.csv").path))
+        (try! YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile)),
+         try! ClassMap(path: repo.appendingPathComponent("Weights/yamnet_class_map.csv").path))
     }
 
     static func analyzers() -> [(String, MoodAnalyzer)] {

@@ -87,7 +87,7 @@ extension EmotionModel {
             raw = [.speech: noYAMNet[.speech]! * cue("voiced_fraction"), .music: noYAMNet[.music]! * cue("tempo_confidence"),
                    .other: noYAMNet[.other]!]
         }
-        let total = raw.values.reduce(0, +)
+        let total = Context.allCases.reduce(0) { $0 + raw[$1]! }          // a fixed order: the same sum every run
         return raw.mapValues { $0 / total }
     }
 }
