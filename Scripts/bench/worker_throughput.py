@@ -78,7 +78,9 @@ try:
                         stages.setdefault(k, []).append(v)
                     stages.setdefault("total", []).append(rec.get("total_ms", sum(rec["stages_ms"].values())))
             stage_rows.append((n, {k: statistics.median(v) for k, v in stages.items()}))
-    names = [k for k in stage_rows[0][1] if k != "total"] + ["total"]
+    order = ["claim", "upload", "download", "analyze", "save", "finish"]
+    names = [k for k in order if k in stage_rows[0][1]] + \
+        [k for k in stage_rows[0][1] if k not in order and k != "total"] + ["total"]
     print("\nMedian per-stage time of a job, ms (the worker's `stages_ms`):\n")
     print("| workers | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
