@@ -22,7 +22,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// `body`'s result, calling it again after each transient failure (`isTransient`) while tries
     /// remain; `retrying` hears of each retry before its wait. Other errors, the last transient
     /// one, and cancellation of the wait are thrown.
-    func run<T>(retrying: (any Error, Duration) -> Void = { _, _ in }, _ body: () async throws -> T) async throws -> T {
+    public func run<T>(retrying: (any Error, Duration) -> Void = { _, _ in }, _ body: () async throws -> T) async throws -> T {
         var failures = 0
         while true {
             do {

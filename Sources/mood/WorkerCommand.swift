@@ -80,7 +80,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let analyzer = MoodJobAnalyzer(analyzers: try (0..<instances).map { _ in try perJob.loadAnalyzer() }, limits: limits.limits)
         let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
-            try store.checkReachable()
+            // A 5xx or a dropped connection at start is retried like any call (RetryPolicy); a
+            // wrong key (401) or a missing table is not.
+            try await RetryPolicy().run(retrying: { error, wait in
+                log(.warning, "start", "Supabase at \(supabase.url): \(error); retrying in \(wait)")
+            }) { try store.checkReachable() }
         } catch {
             throw MoodError("Supabase at \(supabase.url) cannot be used: \(error)")
         }
