@@ -54,7 +54,8 @@ struct Analyze: ParsableCommand {
                 results.append((file, result))
             } catch {
                 failures += 1
-                progress.message("Error: \(file): \(limits.message(error))")
+                let message = limits.message(error)          // decoder errors already name the file
+                progress.message("Error: " + (message.contains(file) ? message : "\(file): \(message)"))
             }
         }
         progress.clear()
