@@ -7,8 +7,9 @@ import YAMNet
 /// the emotion model, over the whole file and per segment of about `segmentSeconds`, streamed in
 /// bounded memory (what is kept grows by a few hundred bytes a segment).
 ///
-/// Segments are cut at whole multiples of `segmentSeconds` of 16 kHz samples (the last one may be
-/// shorter); a YAMNet patch belongs to the segment holding its centre (patch i spans
+/// Segments are `segmentSeconds` rounded to whole 10 ms feature frames (the last one may be
+/// shorter), their features summarised from the same frames as the file's (`FeatureExtractor`'s
+/// segments); a YAMNet patch belongs to the segment holding its centre (patch i spans
 /// [0.48 i, 0.48 i + 0.96) s). Not thread-safe: one analysis at a time per analyzer.
 public final class MoodAnalyzer {
     public let yamnet: YAMNet?
@@ -28,14 +29,13 @@ public final class MoodAnalyzer {
     public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
                         plot: Bool = false, progress: (Double) -> Void = { _ in }) throws -> (result: MoodResult, plot: PlotData?) {
         let rate = FrontendParams().sampleRate
-        let segmentSamples = max(1, Int(segmentSeconds * Double(rate)))
         let stream = yamnet.map { YAMNetStream(model: $0) }
         let scores = ScoreTracker(classes: yamnet?.params.numClasses ?? 0, hopSeconds: yamnet?.params.frontend.patchHopSeconds ?? 0.48,
                                   segmentSeconds: segmentSeconds)
-        let file = try FeatureExtractor(keepFrames: false)
-        var segment = try FeatureExtractor(keepFrames: false)
-        var segments: [FeatureSummary] = []
-        var inSegment = 0, samples = 0
+        let features = FeatureConfig()
+        let segmentFrames = max(1, Int((segmentSeconds * features.frameRate).rounded()))
+        let file = try FeatureExtractor(config: features, keepFrames: false, segmentFrames: segmentFrames)
+        var samples = 0
         let spectrogram = try plot ? SpectrogramPooler() : nil
         defer { stream?.reset() }
         try streamWaveform(path, sampleRate: rate, limits: limits, ffmpeg: ffmpeg, progress: progress) { chunk in
@@ -43,23 +43,13 @@ public final class MoodAnalyzer {
             try stream?.process(chunk) { scores.add($0) }
             try file.process(chunk)
             try spectrogram?.process(chunk)
-            var offset = 0
-            while offset < chunk.count {
-                let take = min(chunk.count - offset, segmentSamples - inSegment)
-                try segment.process(Array(chunk[offset..<(offset + take)]))
-                (offset, inSegment) = (offset + take, inSegment + take)
-                if inSegment == segmentSamples {
-                    segments.append(segment.finish())
-                    segment = try FeatureExtractor(keepFrames: false)
-                    inSegment = 0
-                }
-            }
         }
         stream?.finish { scores.add($0) }
-        if inSegment > 0 || segments.isEmpty { segments.append(segment.finish()) }
         let summary = file.finish()
         let duration = Double(samples) / Double(rate)
-        let result = assemble(summary: summary, segments: segments, scores: scores, duration: duration)
+        let segmentLength = Double(segmentFrames * features.hop) / Double(rate)
+        let result = assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
+                              segmentSeconds: segmentLength, scores: scores, duration: duration)
         let data = spectrogram.map { PlotData(title: (path as NSString).lastPathComponent, columns: $0.columns,
                                               columnSeconds: $0.columnSeconds, duration: duration, timeline: result.timeline) }
         return (result, data)
@@ -71,7 +61,8 @@ public final class MoodAnalyzer {
         return sound * summary.durationSeconds < 1 ? 0 : sound
     }
 
-    func assemble(summary: FeatureSummary, segments: [FeatureSummary], scores: ScoreTracker, duration: Double) -> MoodResult {
+    func assemble(summary: FeatureSummary, segments: [FeatureSummary], segmentSeconds: Double, scores: ScoreTracker,
+                  duration: Double) -> MoodResult {
         let names = classes?.displayNames
         func input(_ s: FeatureSummary, means: [Double]?) -> EmotionInput {
             let yamnet = means.flatMap { m in names.map { (meanScores: m, names: $0) } }

@@ -14,10 +14,22 @@ import DSP
 /// same 25 ms, a 64 ms Hann spectrum (chroma) and a 64 ms pitch frame (YIN F0, voicing, HNR,
 /// intensity). All plans and buffers are made once, at init. One instance analyses one file at a
 /// time; it is not thread-safe.
+///
+/// With `segmentFrames` > 0 the same frames also feed a summary per segment: segment k holds
+/// frames k·segmentFrames ..< (k + 1)·segmentFrames, i.e. the samples centred there, and is closed
+/// as soon as its last frame is computed (the last segment at `finish`; a final frame centred
+/// past the last sample adds no segment of its own). Each segment's functionals are those of its
+/// frames alone, computed once for the file and the segments together.
 public final class FeatureExtractor {
     public let config: FeatureConfig
     /// The per-frame features so far (empty unless `keepFrames`).
     public private(set) var frames: FeatureFrames
+    /// The summaries of the segments closed so far (none unless `segmentFrames` > 0).
+    public private(set) var segments: [FeatureSummary] = []
+    private let segmentFrames: Int
+    private var segment: SummaryAccumulator
+    /// Clipped samples per segment not closed yet.
+    private var segmentClipped: [Int: Int] = [:]
 
     private let keepFrames: Bool
     private let spectrum: SpectrumAnalyzer
@@ -40,7 +52,9 @@ public final class FeatureExtractor {
     private var nextFrame = 0
     private static let block = 1 << 16
 
-    public init(config: FeatureConfig = FeatureConfig(), keepFrames: Bool = true) throws(DSPError) {
+    public init(config: FeatureConfig = FeatureConfig(), keepFrames: Bool = true, segmentFrames: Int = 0) throws(DSPError) {
+        self.segmentFrames = max(0, segmentFrames)
+        segment = SummaryAccumulator(config: config)
         try config.validate()
         self.config = config
         self.keepFrames = keepFrames
@@ -72,7 +86,10 @@ public final class FeatureExtractor {
         } catch .nonFiniteSample(let index, let value) {
             throw .nonFiniteSample(index: samples + index, value: value)
         }
-        for x in chunk where abs(x) >= config.clipLevel { clipped += 1 }
+        for (i, x) in chunk.enumerated() where abs(x) >= config.clipLevel {
+            clipped += 1
+            if segmentFrames > 0 { segmentClipped[(samples + i) / (segmentFrames * config.hop), default: 0] += 1 }
+        }
         var start = 0
         while start < chunk.count {                    // in blocks, so the buffer stays small
             let block = UnsafeBufferPointer(rebasing: chunk[start..<min(chunk.count, start + Self.block)])
@@ -93,7 +110,19 @@ public final class FeatureExtractor {
         let count = samples == 0 ? 0 : 1 + samples / config.hop
         buffer.append(contentsOf: repeatElement(0, count: config.halfContext))
         while nextFrame < count { computeFrame() }
+        if segmentFrames > 0, nextFrame % segmentFrames != 0, (nextFrame - 1) / segmentFrames * segmentFrames * config.hop < samples {
+            closeSegment()
+        }
         return summary.finish(samples: samples, clipped: clipped)
+    }
+
+    /// Closes the segment holding the last computed frame: its samples are those centred in its
+    /// frames, up to the end of the input.
+    private func closeSegment() {
+        let k = (nextFrame - 1) / segmentFrames, length = segmentFrames * config.hop
+        let count = min(length, samples - k * length)
+        segments.append(segment.finish(samples: count, clipped: segmentClipped.removeValue(forKey: k) ?? 0))
+        segment = SummaryAccumulator(config: config)
     }
 
     /// Frames and summary of a whole waveform.
@@ -134,6 +163,10 @@ public final class FeatureExtractor {
         f.onsetStrength = onset.next(density: density)
         f.chroma = chroma(power: chromaSpectrum.power)
         summary.add(f)
+        if segmentFrames > 0 {
+            segment.add(f)
+            if nextFrame % segmentFrames == 0 { closeSegment() }
+        }
         if keepFrames { frames.append(f) }
     }
 
