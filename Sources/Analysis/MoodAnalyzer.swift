@@ -16,12 +16,15 @@ public final class MoodAnalyzer {
     public let classes: ClassMap?
     public let emotion: EmotionModel
     public let segmentSeconds: Double
+    /// The class map's name → index, for the emotion model's class terms.
+    private let classIndex: [String: Int]
     public static let engineVersion = "mood-engine 0.5"
 
     /// `yamnet` and `classes` come together (both or neither).
     public init(yamnet: YAMNet?, classes: ClassMap?, emotion: EmotionModel, segmentSeconds: Double = 5) {
         precondition((yamnet == nil) == (classes == nil))
         (self.yamnet, self.classes, self.emotion, self.segmentSeconds) = (yamnet, classes, emotion, segmentSeconds)
+        classIndex = EmotionInput.classIndex(classes?.displayNames ?? [])
     }
 
     /// Analyses the file at `path` within `limits`; with `plot`, also keeps a pooled log-mel
@@ -29,11 +32,12 @@ public final class MoodAnalyzer {
     public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
                         plot: Bool = false, progress: (Double) -> Void = { _ in }) throws -> (result: MoodResult, plot: PlotData?) {
         let rate = FrontendParams().sampleRate
-        let stream = yamnet.map { YAMNetStream(model: $0) }
-        let scores = ScoreTracker(classes: yamnet?.params.numClasses ?? 0, hopSeconds: yamnet?.params.frontend.patchHopSeconds ?? 0.48,
-                                  segmentSeconds: segmentSeconds)
         let features = FeatureConfig()
         let segmentFrames = max(1, Int((segmentSeconds * features.frameRate).rounded()))
+        let segmentLength = Double(segmentFrames * features.hop) / Double(rate)        // whole frames
+        let stream = yamnet.map { YAMNetStream(model: $0) }
+        let scores = ScoreTracker(classes: yamnet?.params.numClasses ?? 0, hopSeconds: yamnet?.params.frontend.patchHopSeconds ?? 0.48,
+                                  segmentSeconds: segmentLength)
         let file = try FeatureExtractor(config: features, keepFrames: false, segmentFrames: segmentFrames)
         var samples = 0
         let spectrogram = try plot ? SpectrogramPooler() : nil
@@ -47,9 +51,8 @@ public final class MoodAnalyzer {
         stream?.finish { scores.add($0) }
         let summary = file.finish()
         let duration = Double(samples) / Double(rate)
-        let segmentLength = Double(segmentFrames * features.hop) / Double(rate)
         let result = assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
-                              segmentSeconds: segmentLength, scores: scores, duration: duration)
+                              segmentLength: segmentLength, scores: scores, duration: duration)
         let data = spectrogram.map { PlotData(title: (path as NSString).lastPathComponent, columns: $0.columns,
                                               columnSeconds: $0.columnSeconds, duration: duration, timeline: result.timeline) }
         return (result, data)
@@ -61,11 +64,11 @@ public final class MoodAnalyzer {
         return sound * summary.durationSeconds < 1 ? 0 : sound
     }
 
-    func assemble(summary: FeatureSummary, segments: [FeatureSummary], segmentSeconds: Double, scores: ScoreTracker,
+    func assemble(summary: FeatureSummary, segments: [FeatureSummary], segmentLength: Double, scores: ScoreTracker,
                   duration: Double) -> MoodResult {
         let names = classes?.displayNames
         func input(_ s: FeatureSummary, means: [Double]?) -> EmotionInput {
-            let yamnet = means.flatMap { m in names.map { (meanScores: m, names: $0) } }
+            let yamnet = means.map { (meanScores: $0, classIndex: classIndex) }
             return EmotionInput(cues: s.emotionCues, yamnet: yamnet, evidence: Self.evidence(s))
         }
         let means = yamnet == nil ? nil : scores.fileMeans
@@ -80,8 +83,8 @@ public final class MoodAnalyzer {
             let segmentMeans = yamnet == nil ? nil : scores.segmentMeans(i, of: segments.count)
             let e = emotion.estimate(input(s, means: segmentMeans))
             let dominant = segmentMeans.flatMap { m in m.indices.max { m[$0] < m[$1] }.flatMap { names?[$0] } }
-            let start = Double(i) * segmentSeconds
-            timeline.append(MoodResult.Segment(startS: start, endS: min(duration, start + segmentSeconds),
+            let start = Double(i) * segmentLength
+            timeline.append(MoodResult.Segment(startS: start, endS: min(duration, start + segmentLength),
                                                dominantSound: dominant, arousal: e.arousal, valence: e.valence, emotion: e.emotion))
         }
         var warnings: [String] = []

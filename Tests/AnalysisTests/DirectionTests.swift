@@ -19,6 +19,9 @@ struct DirectionTests {
     /// Speech samples as floats (16 kHz: espeak-ng writes 22.05 kHz, so through the decoder).
     static func samples(_ path: String) throws -> [Float] { try readWaveform(path) }
 
+    /// `high` must exceed `low` by 0.05 on the [−1, 1] scale: the analysis is deterministic, so
+    /// any positive step would pass; 0.05 (2.5 % of the range, about a tenth of the step between
+    /// neighbouring label prototypes) asks that the cue move the estimate visibly, not by a hair.
     static func expectHigher(_ label: String, _ low: MoodResult, _ high: MoodResult, _ value: KeyPath<MoodResult, Double> = \.arousal) {
         print("\(label): \(low[keyPath: value]) → \(high[keyPath: value])")
         #expect(high[keyPath: value] > low[keyPath: value] + 0.05, "\(label)")

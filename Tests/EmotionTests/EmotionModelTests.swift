@@ -25,10 +25,12 @@ import Testing
         }
     }()
 
+    static let classIndex = EmotionInput.classIndex(classNames)
+
     /// The estimate with YAMNet's mean scores set for the classes named in `yamnet` (others 0).
     static func estimate(_ cues: [String: Double], yamnet: [String: Double]? = nil, evidence: Double = 1) -> EmotionEstimate {
         let scores = yamnet.map { y in classNames.map { y[$0] ?? 0 } }
-        return model.estimate(EmotionInput(cues: cues, yamnet: scores.map { ($0, classNames) }, evidence: evidence))
+        return model.estimate(EmotionInput(cues: cues, yamnet: scores.map { ($0, classIndex) }, evidence: evidence))
     }
 
     @Test func loadsTheExportedTable() {

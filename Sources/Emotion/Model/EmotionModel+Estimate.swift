@@ -6,16 +6,22 @@ public struct EmotionInput: Sendable {
     /// f0_st, …, plus voiced_fraction and tempo_confidence for the no-YAMNet context). A missing
     /// or non-finite cue (no voiced frames: no pitch) counts as typical (z = 0).
     public var cues: [String: Double]
-    /// YAMNet's mean score per class over the stretch, and the class names, or nil when YAMNet is
-    /// off (then the context comes from the cues and no class term is used).
-    public var yamnet: (meanScores: [Double], names: [String])?
+    /// YAMNet's mean score per class over the stretch, and each class name's index
+    /// (`classIndex(_:)`, built once per class map), or nil when YAMNet is off (then the context
+    /// comes from the cues and no class term is used).
+    public var yamnet: (meanScores: [Double], classIndex: [String: Int])?
     /// How much the stretch can be trusted, in [0, 1]: the fraction of it that is sound (not
     /// silence), and 0 when there is under a second of sound. Arousal and valence are scaled by it,
     /// so silence reads as neutral.
     public var evidence: Double
 
-    public init(cues: [String: Double], yamnet: (meanScores: [Double], names: [String])?, evidence: Double) {
+    public init(cues: [String: Double], yamnet: (meanScores: [Double], classIndex: [String: Int])?, evidence: Double) {
         (self.cues, self.yamnet, self.evidence) = (cues, yamnet, evidence)
+    }
+
+    /// Each display name's index in `names` (the first, should a name repeat).
+    public static func classIndex(_ names: [String]) -> [String: Int] {
+        Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -53,7 +59,7 @@ extension EmotionModel {
             }
             if let yamnet = input.yamnet {
                 for (name, weight) in classWeights[dimension] ?? [] {
-                    if let i = yamnet.names.firstIndex(of: name), i < yamnet.meanScores.count { score += weight * yamnet.meanScores[i] }
+                    if let i = yamnet.classIndex[name], i < yamnet.meanScores.count { score += weight * yamnet.meanScores[i] }
                 }
             }
             raw[dimension] = score
