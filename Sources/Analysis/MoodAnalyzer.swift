@@ -1,3 +1,4 @@
+import AudioIO
 import DSP
 import Emotion
 import Foundation
@@ -27,10 +28,11 @@ public final class MoodAnalyzer {
         classIndex = EmotionInput.classIndex(classes?.displayNames ?? [])
     }
 
-    /// Analyses the file at `path` within `limits`; with `plot`, also keeps a pooled log-mel
-    /// spectrogram (at most about 2000 columns) for `MoodPlot`.
+    /// Analyses the file at `path` within `limits`. `logMel`, when given, receives YAMNet's log-mel
+    /// frames as they are computed ([n, 64] rows, 10 ms apart; the buffer is valid during the call).
     public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
-                        plot: Bool = false, progress: (Double) -> Void = { _ in }) throws -> (result: MoodResult, plot: PlotData?) {
+                        logMel: ((UnsafeBufferPointer<Float>) -> Void)? = nil,
+                        progress: (Double) -> Void = { _ in }) throws -> MoodResult {
         let rate = FrontendParams().sampleRate
         let features = FeatureConfig()
         let segmentFrames = max(1, Int((segmentSeconds * features.frameRate).rounded()))
@@ -40,22 +42,19 @@ public final class MoodAnalyzer {
                                   segmentSeconds: segmentLength)
         let file = try FeatureExtractor(config: features, keepFrames: false, segmentFrames: segmentFrames)
         var samples = 0
-        let spectrogram = try plot ? SpectrogramPooler() : nil
+        let spectrogram = try logMel.map { _ in LogMelStream(spectrogram: try LogMelSpectrogram()) }
         defer { stream?.reset() }
         try streamWaveform(path, sampleRate: rate, limits: limits, ffmpeg: ffmpeg, progress: progress) { chunk in
             samples += chunk.count
             try stream?.process(chunk) { scores.add($0) }
             try file.process(chunk)
-            try spectrogram?.process(chunk)
+            try chunk.withUnsafeBufferPointer { c throws(DSPError) in try spectrogram?.process(c) { logMel?($0) } }
         }
         stream?.finish { scores.add($0) }
         let summary = file.finish()
         let duration = Double(samples) / Double(rate)
-        let result = assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
-                              segmentLength: segmentLength, scores: scores, duration: duration)
-        let data = spectrogram.map { PlotData(title: (path as NSString).lastPathComponent, columns: $0.columns,
-                                              columnSeconds: $0.columnSeconds, duration: duration, timeline: result.timeline) }
-        return (result, data)
+        return assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
+                        segmentLength: segmentLength, scores: scores, duration: duration)
     }
 
     /// Evidence in [0, 1]: the non-silent fraction, 0 under a second of sound.

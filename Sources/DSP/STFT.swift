@@ -1,7 +1,7 @@
 /// Magnitude short-time Fourier transform with `tf.signal.stft` semantics: frames of
 /// `frameLength` samples every `hop` samples, no centring and no end padding (so a waveform of
 /// L ≥ frameLength samples gives 1 + (L − frameLength) / hop frames, a shorter one gives none),
-/// each frame multiplied by a periodic Hann window, zero-padded to `fftLength` and transformed.
+/// each frame multiplied by `window` (`frameLength` values), zero-padded to `fftLength` and transformed.
 /// Output: |X[k]|, k = 0 … fftLength/2, unscaled, float32 (|·| rounded once from double, as
 /// `hypotf` does). ref: tensorflow/python/ops/signal/spectral_ops.py, stft
 public final class MagnitudeSTFT: @unchecked Sendable {
@@ -18,14 +18,14 @@ public final class MagnitudeSTFT: @unchecked Sendable {
     private let real4: UnsafeMutablePointer<SIMD4<Float>>
     private let imag4: UnsafeMutablePointer<SIMD4<Float>>
 
-    public init(frameLength: Int, hop: Int, fftLength: Int) throws(DSPError) {
-        guard frameLength > 0, hop > 0, fftLength >= frameLength else {
+    public init(frameLength: Int, hop: Int, fftLength: Int, window: [Float]) throws(DSPError) {
+        guard frameLength > 0, hop > 0, fftLength >= frameLength, window.count == frameLength else {
             throw .invalidParameter("STFT frame \(frameLength), hop \(hop), FFT \(fftLength)")
         }
         self.frameLength = frameLength
         self.hop = hop
         self.fftLength = fftLength
-        window = hannWindow(length: frameLength)
+        self.window = window
         plan = try RealFFTPlan(n: fftLength)
         frame = .allocate(capacity: frameLength)
         real = .allocate(capacity: fftLength / 2 + 1)

@@ -1,4 +1,4 @@
-import COpenBLAS
+import _COpenBLAS
 
 /// C[M, N] = A[M, K] · B[K, N] (+ C when `accumulate`), row-major float32, through OpenBLAS
 /// `cblas_sgemm`. `ldb` defaults to N (contiguous B).

@@ -1,4 +1,4 @@
-import CCurl
+import _CCurl
 import Foundation
 
 /// One libcurl easy handle. Between requests it keeps its connections, TLS sessions and DNS cache

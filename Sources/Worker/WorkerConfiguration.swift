@@ -1,4 +1,3 @@
-import DSP
 import Foundation
 
 /// How a `Worker` runs. Durations are wall-clock.
@@ -20,7 +19,7 @@ public struct WorkerConfiguration: Sendable {
     public var maxAttempts: Int
     /// Retries of each step that fails transiently.
     public var retry: RetryPolicy
-    /// The largest audio file downloaded.
+    /// The largest audio file downloaded (the analyzer's input limit; `mood worker` passes `--max-bytes`).
     public var maxDownloadBytes: Int
     /// Where downloads go while they are analysed (removed after).
     public var temporaryDirectory: String
@@ -28,7 +27,7 @@ public struct WorkerConfiguration: Sendable {
     public init(workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: Int = 1, lease: Duration = .seconds(300),
                 pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30), gracePeriod: Duration = .seconds(20),
                 drain: Bool = false, maxAttempts: Int = 3, retry: RetryPolicy = RetryPolicy(),
-                maxDownloadBytes: Int = AudioLimits().maxBytes, temporaryDirectory: String = NSTemporaryDirectory()) {
+                maxDownloadBytes: Int = 1 << 30, temporaryDirectory: String = NSTemporaryDirectory()) {
         self.workerID = workerID
         self.concurrency = concurrency
         self.lease = lease

@@ -1,4 +1,5 @@
 import Tensor
+import WeightFormat
 
 /// A convolution with its batch norm folded in: y = relu(conv(x, kernel) + bias).
 public struct FoldedConv: Sendable {

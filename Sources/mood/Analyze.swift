@@ -1,4 +1,6 @@
+import AudioIO
 import Analysis
+import Plot
 import ArgumentParser
 import DSP
 import Foundation
@@ -44,10 +46,12 @@ struct Analyze: ParsableCommand {
         var results: [(file: String, result: MoodResult)] = []
         for (index, file) in files.enumerated() {
             do {
-                let (result, data) = try analyzer.analyze(path: file, limits: limits.limits, plot: plot != nil) {
+                let pooler = plot.map { _ in SpectrogramPooler(bands: 64, frameSeconds: 0.010) }
+                let result = try analyzer.analyze(path: file, limits: limits.limits, logMel: pooler.map { p in { p.add(rows: $0) } }) {
                     progress.update(file: file, index: index, fraction: $0)
                 }
-                if let plot, let data {
+                if let plot, let pooler {
+                    let data = PlotData(file: file, result: result, pooler: pooler)
                     do { try Data(MoodPlot.svg(data).utf8).write(to: URL(fileURLWithPath: plot)) }
                     catch { throw MoodError("cannot write \(plot): \((error as NSError).localizedDescription)") }
                 }

@@ -1,3 +1,5 @@
+import YAMNet
+import AudioIO
 import Analysis
 import ArgumentParser
 import DSP

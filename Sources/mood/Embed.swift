@@ -1,3 +1,4 @@
+import AudioIO
 import Analysis
 import ArgumentParser
 import Foundation
@@ -9,7 +10,7 @@ struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write scores.npy [N,521], embeddings.npy [N,1024] and log_mel.npy [frames,64] (float32).")
 
-    @Argument(help: "WAV file (16-bit PCM or 32-bit float, 16 kHz).")
+    @Argument(help: "Audio file (WAV, FLAC, MP3; other formats through ffmpeg), decoded and resampled to 16 kHz mono.")
     var file: String
 
     @OptionGroup var model: ModelOptions
@@ -18,7 +19,7 @@ struct Embed: ParsableCommand {
     var out: String
 
     func run() throws {
-        let output = try model.loadModel()(readWaveform(file))
+        let output = try model.loadModel()(readWaveform(file, sampleRate: FrontendParams().sampleRate))
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let logMel = Tensor(shape: [output.logMel.frames, output.logMel.bands], data: output.logMel.values)
         for (name, tensor) in [("scores", output.scores), ("embeddings", output.embeddings), ("log_mel", logMel)] {

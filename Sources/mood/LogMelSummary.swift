@@ -1,3 +1,5 @@
+import YAMNet
+import AudioIO
 import Analysis
 import ArgumentParser
 import DSP
@@ -6,13 +8,13 @@ import Foundation
 /// `mood logmel FILE`: what the front end makes of a WAV file.
 struct LogMelSummary: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "logmel", abstract: "Print the YAMNet log-mel spectrogram summary of a 16 kHz WAV file.")
+        commandName: "logmel", abstract: "Print the YAMNet log-mel spectrogram summary of an audio file.")
 
-    @Argument(help: "WAV file (16-bit PCM or 32-bit float, 16 kHz).")
+    @Argument(help: "Audio file (WAV, FLAC, MP3; other formats through ffmpeg), decoded and resampled to 16 kHz mono.")
     var file: String
 
     func run() throws {
-        let waveform = try readWaveform(file)
+        let waveform = try readWaveform(file, sampleRate: FrontendParams().sampleRate)
         let frontend = PatchFrontend()
         let logMel = try LogMelSpectrogram()(frontend.pad(waveform))
         let values = logMel.values

@@ -1,3 +1,4 @@
+import AudioIO
 import Analysis
 import ArgumentParser
 import DSP

@@ -1,8 +1,9 @@
 @testable import Analysis
-import DSP
+import AudioIO
 import Emotion
 import Foundation
 import Testing
+import TestSupport
 
 /// The emotion model's directions on audio (issue #5): faster, louder, brighter, higher- and
 /// more-variably-pitched speech reads as more aroused; major music as more positive than the
@@ -14,10 +15,10 @@ struct DirectionTests {
     /// A fresh analyzer per call: tests run in parallel, one analysis at a time per analyzer.
     static var analyzer: MoodAnalyzer { MoodAnalyzer(yamnet: nil, classes: nil, emotion: MoodResultTests.emotion) }
 
-    static func result(_ path: String) throws -> MoodResult { try analyzer.analyze(path: path, ffmpeg: nil).result }
+    static func result(_ path: String) throws -> MoodResult { try analyzer.analyze(path: path, ffmpeg: nil) }
 
     /// Speech samples as floats (16 kHz: espeak-ng writes 22.05 kHz, so through the decoder).
-    static func samples(_ path: String) throws -> [Float] { try readWaveform(path) }
+    static func samples(_ path: String) throws -> [Float] { try readWaveform(path, sampleRate: Clips.rate) }
 
     /// `high` must exceed `low` by 0.05 on the [−1, 1] scale: the analysis is deterministic, so
     /// any positive step would pass; 0.05 (2.5 % of the range, about a tenth of the step between

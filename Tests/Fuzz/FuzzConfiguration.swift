@@ -1,4 +1,4 @@
-import DSP
+import AudioIO
 import Foundation
 
 /// A run's settings, from the environment:

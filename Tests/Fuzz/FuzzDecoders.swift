@@ -1,4 +1,4 @@
-import DSP
+import AudioIO
 import Foundation
 
 /// Mutation fuzzing of the audio decoders (README "Fuzzing"): `MOOD_FUZZ_INPUTS` mutated files

@@ -1,4 +1,4 @@
-import DSP
+import AudioIO
 import Foundation
 
 /// How one path ended for one input.

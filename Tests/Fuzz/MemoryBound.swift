@@ -1,4 +1,4 @@
-import DSP
+import AudioIO
 import Foundation
 
 /// The peak RSS a run may reach, derived from its limits: what the process held before the first

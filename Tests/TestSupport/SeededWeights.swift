@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import WeightFormat
 
 /// The deterministic weight generator shared with `Scripts/golden/seeded_weights.py`, so the
 /// golden YAMNet's 15 MB of weights need not be committed (spec: Scripts/golden/README.md).

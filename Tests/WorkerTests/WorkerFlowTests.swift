@@ -1,4 +1,3 @@
-import DSP
 import Foundation
 import Testing
 @testable import Worker
@@ -64,12 +63,12 @@ import Testing
     /// The analyser's error is the message, the temporary file's name replaced by the object's.
     @Test func badAudioFailsWithTheDecodersMessage() async throws {
         let analyzer = StubAnalyzer { path in
-            throw AudioStreamError.audio(.unreadable(path: path, reason: "not a WAV, FLAC or MP3 file"))
+            throw UnreadableAudio(path: path)
         }
         let h = Harness(analyzer: analyzer)
         h.store.add("j1", path: "user/notes.txt")
         try await h.worker.run()
-        let expected = "\(AudioStreamError.audio(.unreadable(path: "user/notes.txt", reason: "not a WAV, FLAC or MP3 file")))"
+        let expected = "\(UnreadableAudio(path: "user/notes.txt"))"
         #expect(h.store.row("j1")?.error == expected)
         #expect(h.lines.all.contains("✗ Job j1 failed: \(expected)") && h.leftovers.isEmpty)
         #expect(h.store.state.current.predictions.isEmpty)
@@ -241,4 +240,10 @@ import Testing
         #expect(fields["job_id"] == "j1" && fields["worker_id"] == "test-worker" && fields["message"] == "✓ Job j1 completed successfully")
         #expect(Set(stages.keys) == ["claim", "upload", "download", "analyze", "save", "finish"] && fields["total_ms"] != nil)
     }
+}
+
+/// A decoder-like error that names the file it was given.
+struct UnreadableAudio: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "cannot read \(path): not a WAV, FLAC or MP3 file" }
 }

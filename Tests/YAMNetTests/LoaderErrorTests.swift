@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import WeightFormat
 import Testing
 import TestSupport
 import YAMNet

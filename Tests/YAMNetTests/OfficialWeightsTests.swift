@@ -1,4 +1,4 @@
-import DSP
+import AudioIO
 import Foundation
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import AudioIO
 import DSP
 import Foundation
 import Tensor

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import WeightFormat
 
 /// The feature-based emotion model: arousal and valence as weighted sums of standardized cues,
 /// with one cue set per context (speech, music, other sounds) blended by YAMNet's evidence, plus
