@@ -31,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var jobTimeout: Double?
 
     @Option(help: ArgumentHelp("Address-space limit of each analysis process (RLIMIT_AS).", valueName: "bytes"))
-    var jobMemory = 4 << 30
+    var jobMemory = 2 << 30
 
     @Flag(help: "Decode formats without a native decoder (Ogg, MP4, WebM, AIFF) with ffmpeg, if on PATH. Off: ffmpeg is a large attack surface (README, Security).")
     var ffmpeg = false

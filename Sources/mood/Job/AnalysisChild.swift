@@ -17,24 +17,58 @@ final class AnalysisChild {
         case outputTooLarge(limit: Int)
     }
 
-    private let process = Process()
+    private let pid: pid_t
+    private var reaped = false
     private let output: Int32, messages: Int32
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
-    /// Starts `executable arguments` with exactly `environment`, stdin from /dev/null.
+    /// Starts `executable arguments` with exactly `environment`, stdin from /dev/null, by
+    /// posix_spawn(3). The pipes are close-on-exec in this process, so a child started beside it
+    /// does not inherit (and hold open) this one's; if one slips through between pipe(2) and
+    /// fcntl(2), `finish` still ends on the child's exit rather than on end of file.
     init(executable: String, arguments: [String], environment: [String: String]) throws(JobAnalyzerFault) {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe()
-        (process.standardOutput, process.standardError, process.standardInput) = (stdout, stderr, FileHandle.nullDevice)
-        (output, messages) = (stdout.fileHandleForReading.fileDescriptor, stderr.fileHandleForReading.fileDescriptor)
-        do { try process.run() } catch { throw JobAnalyzerFault("cannot start the analysis process: \(error.localizedDescription)") }
+        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        guard pipe(&out) == 0 else { throw Self.fault("pipe") }
+        guard pipe(&err) == 0 else { close(out[0]); close(out[1]); throw Self.fault("pipe") }
+        defer { close(out[1]); close(err[1]) }
+        for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard status == 0 else {
+            close(out[0]); close(err[0])
+            throw JobAnalyzerFault("cannot start the analysis process \(executable): \(String(cString: strerror(status)))")
+        }
+        (self.pid, output, messages) = (pid, out[0], err[0])
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if !reaped { kill(pid, SIGKILL); _ = wait(blocking: true) }
+        close(output); close(messages)
         buffer.deallocate()
+    }
+
+    private static func fault(_ call: String) -> JobAnalyzerFault {
+        JobAnalyzerFault("cannot start the analysis process: \(call): \(String(cString: strerror(errno)))")
+    }
+
+    /// The child's wait status once it has ended (nil while it runs, unless `blocking`).
+    private func wait(blocking: Bool) -> Int32? {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if result == pid { reaped = true; return status }
+            if result == 0 { return nil }
+            if errno != EINTR { reaped = true; return nil }          // not ours to wait for: gone
+        }
     }
 
     /// Waits for the child's end. The deadline is `deadline.initial` until a `duration` line comes.
@@ -44,7 +78,7 @@ final class AnalysisChild {
         var result = Data(), pending = Data(), error: String?
         var open = [output, messages]
         func elapsed() -> Double { let d = clock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        func stop() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        func stop() { kill(pid, SIGKILL); _ = wait(blocking: true) }
         func take(_ line: Data) {
             let text = String(decoding: line, as: UTF8.self)
             if text.hasPrefix("duration ") {
@@ -53,15 +87,16 @@ final class AnalysisChild {
                 error = String(text.dropFirst("error ".count).prefix(2000))
             }
         }
-        // Until both pipes close — or the child is gone (a pipe may be held open by a sibling
-        // started at the same moment, which inherited it).
+        // Until both pipes close — or the child is gone (a grandchild may still hold a pipe).
+        var status: Int32?
         while !open.isEmpty {
             let left = limit - elapsed()
             guard left > 0 else { stop(); return .timedOut(seconds: limit) }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(left, 0.05) * 1000 + 1))
             if ready <= 0 {
-                if !process.isRunning { break }
+                status = wait(blocking: false)
+                if reaped { break }
                 continue
             }
             for entry in fds where entry.revents != 0 {
@@ -82,11 +117,14 @@ final class AnalysisChild {
                 }
             }
         }
-        while process.isRunning {
+        while !reaped {
             guard elapsed() < limit else { stop(); return .timedOut(seconds: limit) }
-            usleep(1000)
+            status = wait(blocking: false)
+            if !reaped { usleep(1000) }
         }
-        if process.terminationReason == .uncaughtSignal { return .signalled(process.terminationStatus) }
-        return .exited(status: process.terminationStatus, output: result, error: error)
+        // ref: <bits/waitstatus.h>: the low 7 bits are the terminating signal, 0 for an exit.
+        let code = status ?? 0
+        if code & 0x7F != 0 { return .signalled(code & 0x7F) }
+        return .exited(status: (code >> 8) & 0xFF, output: result, error: error)
     }
 }
