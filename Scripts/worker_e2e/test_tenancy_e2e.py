@@ -45,14 +45,14 @@ def test_user_a_uploads_the_worker_analyses_only_a_reads_it(db, weights):
     start = log_size()
     rc, out = run_worker("--drain", "--weights", weights, "--worker-id", "app-flow")
     assert rc == 0, out
+    storage = [p for _, p in requests_since(start) if p.startswith("/storage/")]
+    assert storage == [f"/storage/v1/object/audio_files/{alice}/speech.wav"], storage     # the worker's one download
     mine = wait_for(lambda: a.table("predictions").select("mood, upload_id").execute().data, what="A's prediction")
     assert mine[0]["upload_id"] == upload["id"] and mine[0]["mood"]
     assert b.table("predictions").select("id").execute().data == []
     assert b.table("uploads").select("id").execute().data == []
     with pytest.raises(StorageApiError):
         b.storage.from_("audio_files").download(f"{alice}/speech.wav")
-    storage = [p for _, p in requests_since(start) if p.startswith("/storage/")]
-    assert storage == [f"/storage/v1/object/audio_files/{alice}/speech.wav"], storage
 
 
 CRAFTED = ["{bob}/secret.wav", "{alice}/../{bob}/secret.wav", "../../../../rest/v1/uploads",
