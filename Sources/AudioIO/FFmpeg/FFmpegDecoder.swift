@@ -195,8 +195,13 @@ final class FFmpegProcess {
         let pid = process.processIdentifier
         var memory = limit(RLIMIT_AS, rlim_t(max(0, decoder.maxMemoryBytes)))
         var cpu = limit(RLIMIT_CPU, rlim_t(min(max(1, decoder.timeout.rounded(.up)), 1e9)), extra: 1)
-        guard let prlimit = Self.prlimit, prlimit(pid, Int32(RLIMIT_AS.rawValue), &memory, nil) == 0,
-              prlimit(pid, Int32(RLIMIT_CPU.rawValue), &cpu, nil) == 0 else {
+        guard let prlimit = Self.prlimit else {
+            stop()
+            throw .ffmpegFailed(path: path, reason: "cannot limit ffmpeg's resources: prlimit(2) is unavailable")
+        }
+        // ESRCH: it has already ended (a fast failure), nothing left to limit.
+        guard prlimit(pid, Int32(RLIMIT_AS.rawValue), &memory, nil) == 0 || errno == ESRCH,
+              prlimit(pid, Int32(RLIMIT_CPU.rawValue), &cpu, nil) == 0 || errno == ESRCH else {
             stop()
             throw .ffmpegFailed(path: path, reason: "cannot limit ffmpeg's resources: " + String(cString: strerror(errno)))
         }
