@@ -2,6 +2,7 @@
 subprocess, waits on the database."""
 import http.client as httpclient
 import json
+import mimetypes
 import os
 import signal
 import subprocess
@@ -51,7 +52,8 @@ def put_object(data: bytes, name=None, user=None) -> str:
     user = user or str(uuid.uuid4())
     name = f"{user}/{int(time.time() * 1000)}_{name or 'audio.wav'}"
     quoted = "/".join(urllib.parse.quote(s, safe="") for s in name.split("/"))
-    http("POST", f"/storage/v1/object/audio_files/{quoted}", data, "application/octet-stream")
+    # The bucket takes audio types only (allowed_mime_types).
+    http("POST", f"/storage/v1/object/audio_files/{quoted}", data, mimetypes.guess_type(name)[0] or "audio/wav")
     return name
 
 

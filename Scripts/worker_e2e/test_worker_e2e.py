@@ -60,7 +60,7 @@ def test_formats_complete_with_a_valid_prediction(db, weights, validator, tmp_pa
                         tmp_path / "speech.ogg"], check=True)
         files.append(str(tmp_path / "speech.ogg"))
     ids = [e2e.upload_file(f)[1] for f in files]
-    rc, out = run_worker("--drain", "--weights", weights, "--worker-id", "formats")
+    rc, out = run_worker("--drain", "--weights", weights, "--worker-id", "formats", "--ffmpeg")
     assert rc == 0, out
     for job_id, file in zip(ids, files):
         j = job(db, job_id)

@@ -47,12 +47,16 @@ final class CurlEasy {
             set(CURLOPT_URL, string: request.url)
             if code == CURLE_OK { code = ccurl_allow_http_only(handle) }
             set(CURLOPT_FOLLOWLOCATION, 0)
+            set(CURLOPT_PATH_AS_IS, 1)                // send the path as given: no dot-segment merging (RFC 3986 §5.2.4)
             set(CURLOPT_SSL_VERIFYPEER, 1)
             set(CURLOPT_SSL_VERIFYHOST, 2)
             set(CURLOPT_NOSIGNAL, 1)                  // threads: no SIGALRM for DNS timeouts
             set(CURLOPT_TCP_KEEPALIVE, 1)             // keep idle pooled connections from being dropped
             set(CURLOPT_CONNECTTIMEOUT_MS, connectTimeout.milliseconds)
             set(CURLOPT_TIMEOUT_MS, timeout.milliseconds)
+            if let limit = sink.fileLimit {          // a Content-Length over it ends the transfer before any byte
+                if code == CURLE_OK { code = ccurl_setopt_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limit)) }
+            }
             if let stall {
                 set(CURLOPT_LOW_SPEED_LIMIT, stall.bytesPerSecond)
                 set(CURLOPT_LOW_SPEED_TIME, max(1, stall.duration.milliseconds / 1000))
@@ -75,6 +79,7 @@ final class CurlEasy {
         }
         if code == CURLE_OK { return ccurl_response_code(handle) }
         if let error = sink.failure { throw error }
+        if code == CURLE_FILESIZE_EXCEEDED, let limit = sink.fileLimit { throw TransportError(.tooLarge(limit: limit), "") }
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         throw TransportError(Self.kind(code), detail)
     }
@@ -104,6 +109,9 @@ final class ResponseSink {
     /// Why the sink stopped the transfer.
     fileprivate(set) var failure: TransportError?
 
+    /// The most bytes a download may write, if this sink writes one.
+    var fileLimit: Int? { file?.limit }
+
     init(memoryLimit: Int, file: (handle: FileHandle, limit: Int)? = nil) {
         self.memoryLimit = memoryLimit
         self.file = file
@@ -118,7 +126,7 @@ final class ResponseSink {
             do {
                 try file.handle.write(contentsOf: bytes)
             } catch {
-                failure = TransportError(.local, "cannot write the download: \(error.localizedDescription)")
+                failure = TransportError(.disk, "cannot write the download: \(error.localizedDescription)")
                 return false
             }
             return true

@@ -64,8 +64,11 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case tls
         /// The reply was over `limit` bytes.
         case tooLarge(limit: Int)
-        /// The request itself is wrong (bad URL, unsupported scheme), or a local file failed.
+        /// The request itself is wrong (bad URL, unsupported scheme).
         case local
+        /// The worker's own disk failed (ENOSPC, EIO writing the download): the worker's fault,
+        /// not the file's, so the job is tried again.
+        case disk
     }
     public let kind: Kind
     /// libcurl's description of what happened (it never holds request headers).
@@ -79,7 +82,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Whether trying again later may succeed.
     public var isTransient: Bool {
         switch kind {
-        case .connect, .timeout, .network: true
+        case .connect, .timeout, .network, .disk: true
         case .tls, .tooLarge, .local: false
         }
     }

@@ -42,10 +42,14 @@ public struct Upload: Sendable, Equatable, Decodable {
     public var id: RowID
     /// The object's path inside the bucket.
     public var audioFilePath: String
+    /// The uploader (`user_id`), whose folder the path must be in; nil where the row has none.
+    public var ownerID: String?
 
-    public init(id: RowID, audioFilePath: String) { self.id = id; self.audioFilePath = audioFilePath }
+    public init(id: RowID, audioFilePath: String, ownerID: String? = nil) {
+        self.id = id; self.audioFilePath = audioFilePath; self.ownerID = ownerID
+    }
 
-    private enum CodingKeys: String, CodingKey { case id, audioFilePath = "audio_file_path" }
+    private enum CodingKeys: String, CodingKey { case id, audioFilePath = "audio_file_path", ownerID = "user_id" }
 }
 
 /// How a worker gives a job up.

@@ -34,6 +34,9 @@ struct JobRun {
     private var configuration: WorkerConfiguration { worker.configuration }
     private var log: WorkerLog { worker.log }
 
+    /// Downloads are `<temporaryDirectory>/mood-job-<pid>-<uuid>`.
+    static let temporaryPrefix = "mood-job-"
+
     init(job: Job, worker: Worker) {
         self.job = job
         self.worker = worker
@@ -79,13 +82,15 @@ struct JobRun {
         guard let upload = try await step("Failed to read upload \(job.uploadID)", { try store.upload(id: job.uploadID) }) else {
             throw JobFailure.permanent("Upload not found: \(job.uploadID)")
         }
+        let owner = configuration.requireOwnerFolder ? upload.ownerID : nil
+        try AudioPath.validate(upload.audioFilePath, owner: owner)      // before any request for it
         lap("upload")
         let file: TemporaryFile
-        do { file = try TemporaryFile(directory: configuration.temporaryDirectory, prefix: "mood-job-") }
+        do { file = try TemporaryFile(directory: configuration.temporaryDirectory, prefix: Self.temporaryPrefix) }
         catch { throw JobFailure.transient("Failed to download audio file: \(error)") }
         defer { file.remove() }
         try await step("Failed to download audio file") {
-            try file.truncate()
+            do { try file.truncate() } catch { throw TransportError(.disk, "cannot empty the download file: \(error.localizedDescription)") }
             try store.download(upload, to: file.handle, maxBytes: maxBytes)
         }
         lap("download")
@@ -95,6 +100,8 @@ struct JobRun {
             result = try await onThread { [analyzer = worker.analyzer] in try analyzer.analyze(path: file.path) }
         } catch is CancellationError {
             throw CancellationError()
+        } catch let fault as JobAnalyzerFault {
+            throw JobFailure.transient("Analysis could not run: \(fault)")
         } catch {
             // The error names the temporary file: name the upload's object instead.
             throw JobFailure.permanent("\(error)".replacingOccurrences(of: file.path, with: upload.audioFilePath))

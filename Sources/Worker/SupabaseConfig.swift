@@ -7,7 +7,9 @@ public struct SupabaseConfig: Sendable {
     public let url: String
     public let key: ServiceKey
 
-    public init(url: String, key: String) throws(ConfigError) {
+    /// `http://` only for a loopback host (localhost, 127.0.0.0/8, ::1) unless `allowInsecureHTTP`:
+    /// the key would cross the network in clear.
+    public init(url: String, key: String, allowInsecureHTTP: Bool = false) throws(ConfigError) {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw .missing("SUPABASE_URL") }
         guard let parts = URLComponents(string: trimmed), let scheme = parts.scheme?.lowercased(),
@@ -15,6 +17,7 @@ public struct SupabaseConfig: Sendable {
               parts.query == nil, parts.fragment == nil, parts.user == nil, parts.password == nil else {
             throw .malformedURL(trimmed)
         }
+        guard scheme == "https" || allowInsecureHTTP || Self.isLoopback(host) else { throw .insecureHTTP(trimmed) }
         self.url = trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
         self.key = try ServiceKey(key)
     }
@@ -22,11 +25,19 @@ public struct SupabaseConfig: Sendable {
     /// The config from, in order of precedence: `url` (a flag), the process environment, then the
     /// `.env` file's variables (`dotEnv`). Both values are required: SUPABASE_URL and
     /// SUPABASE_SERVICE_ROLE_KEY.
-    public static func resolve(url: String? = nil, environment: [String: String], dotEnv: [String: String]) throws(ConfigError) -> SupabaseConfig {
+    public static func resolve(url: String? = nil, environment: [String: String], dotEnv: [String: String],
+                               allowInsecureHTTP: Bool = false) throws(ConfigError) -> SupabaseConfig {
         func value(_ name: String) -> String? { (environment[name] ?? dotEnv[name]).flatMap { $0.isEmpty ? nil : $0 } }
         guard let url = url ?? value("SUPABASE_URL") else { throw .missing("SUPABASE_URL") }
         guard let key = value("SUPABASE_SERVICE_ROLE_KEY") else { throw .missing("SUPABASE_SERVICE_ROLE_KEY") }
-        return try SupabaseConfig(url: url, key: key)
+        return try SupabaseConfig(url: url, key: key, allowInsecureHTTP: allowInsecureHTTP)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
 
@@ -77,6 +88,7 @@ public struct ServiceKey: Sendable, CustomStringConvertible, CustomDebugStringCo
 public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case missing(String)
     case malformedURL(String)
+    case insecureHTTP(String)
     case malformedKey
     case notServiceRole(String)
     case envFile(path: String, reason: String)
@@ -88,6 +100,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
                 + (name == "SUPABASE_URL" ? " (or pass --supabase-url)" : "")
         case .malformedURL(let url):
             "SUPABASE_URL '\(url)' is not a valid project URL: expected http(s)://host[:port], e.g. https://abcd.supabase.co"
+        case .insecureHTTP(let url):
+            "SUPABASE_URL '\(url)' is plain http to a host that is not loopback: the key would travel unencrypted; use https (or pass --allow-insecure-http)"
         case .malformedKey:
             "SUPABASE_SERVICE_ROLE_KEY is malformed: it contains whitespace or control characters"
         case .notServiceRole(let role):

@@ -50,8 +50,9 @@ public final class SupabaseJobStore: JobStore {
         return !rows.isEmpty
     }
 
+    /// `select=*`: `user_id` where the table has it (a schema without it still works).
     public func upload(id: RowID) throws -> Upload? {
-        try Self.decode([Upload].self, client.select("uploads", [QueryItem("select", "id,audio_file_path"), .eq("id", id)])).first
+        try Self.decode([Upload].self, client.select("uploads", [QueryItem("select", "*"), .eq("id", id)])).first
     }
 
     public func download(_ upload: Upload, to file: FileHandle, maxBytes: Int) throws {

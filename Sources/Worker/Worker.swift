@@ -36,6 +36,8 @@ public final class Worker: Sendable {
     /// Runs until shut down (or, with `drain`, until the queue is empty); throws only the fatal error.
     public func run() async throws {
         let c = configuration
+        let stale = TemporaryFile.removeStale(in: c.temporaryDirectory, prefix: JobRun.temporaryPrefix)
+        if stale > 0 { log(.warning, "cleanup", "Removed \(stale) download(s) left by a worker that died") }
         log(.info, "started", "Worker \(c.workerID) started: \(c.concurrency) job(s) at a time, lease \(c.lease.seconds), "
             + (c.drain ? "until the queue is empty" : "polling every \(c.pollInterval.seconds)"))
         enum Ended { case slot, grace }

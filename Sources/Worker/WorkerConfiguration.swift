@@ -20,14 +20,19 @@ public struct WorkerConfiguration: Sendable {
     /// Retries of each step that fails transiently.
     public var retry: RetryPolicy
     /// The largest audio file downloaded (the analyzer's input limit; `mood worker` passes `--max-bytes`).
+    /// A larger `Content-Length` is refused before the body is read.
     public var maxDownloadBytes: Int
+    /// Refuse an upload whose `audio_file_path` is not in its `user_id`'s folder (`AudioPath`);
+    /// false for legacy layouts (`mood worker --allow-foreign-paths`).
+    public var requireOwnerFolder: Bool
     /// Where downloads go while they are analysed (removed after).
     public var temporaryDirectory: String
 
     public init(workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: Int = 1, lease: Duration = .seconds(300),
                 pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30), gracePeriod: Duration = .seconds(20),
                 drain: Bool = false, maxAttempts: Int = 3, retry: RetryPolicy = RetryPolicy(),
-                maxDownloadBytes: Int = 1 << 30, temporaryDirectory: String = NSTemporaryDirectory()) {
+                maxDownloadBytes: Int = WorkerConfiguration.defaultMaxDownloadBytes, requireOwnerFolder: Bool = true,
+                temporaryDirectory: String = NSTemporaryDirectory()) {
         self.workerID = workerID
         self.concurrency = concurrency
         self.lease = lease
@@ -38,8 +43,12 @@ public struct WorkerConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.retry = retry
         self.maxDownloadBytes = maxDownloadBytes
+        self.requireOwnerFolder = requireOwnerFolder
         self.temporaryDirectory = temporaryDirectory
     }
+
+    /// 100 MB: the `audio_files` bucket's `file_size_limit` (supabase/migrations/20261203000110).
+    public static let defaultMaxDownloadBytes = 100_000_000
 
     /// `hostname-pid`.
     public static func defaultWorkerID() -> String {

@@ -28,7 +28,7 @@ public final class WorkerLog: Sendable {
         let line: String
         switch format {
         case .text:
-            line = message
+            line = AudioPath.escaped(message)          // one event, one line, whatever a path holds
         case .json:
             var fields: JSONObject = ["time": .string(Date().iso8601), "level": .string(level.rawValue),
                                       "event": .string(event), "worker_id": .string(workerID), "message": .string(message)]

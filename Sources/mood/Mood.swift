@@ -4,7 +4,7 @@ import ArgumentParser
 struct Mood: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "mood engine: YAMNet sound classification and audio analysis, in pure Swift.",
-        subcommands: [Analyze.self, Embed.self, Decode.self, LogMelSummary.self, Bench.self, WorkerCommand.self])
+        subcommands: [Analyze.self, Embed.self, Decode.self, LogMelSummary.self, Bench.self, WorkerCommand.self, AnalyzeJobCommand.self])
 }
 
 /// A command-line failure with a message for the user (printed as "Error: …", exit code 1).

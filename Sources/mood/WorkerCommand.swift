@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudioIO
 import Foundation
 import Worker
 
@@ -13,11 +14,33 @@ struct WorkerCommand: AsyncParsableCommand {
             file (--env-file); --supabase-url overrides the URL. The key is never printed. On SIGTERM or \
             SIGINT the worker stops claiming, lets jobs in flight finish within --grace-period, gives back \
             the others and exits 0. The schema is supabase/migrations; without its claim_job and \
-            extend_lease functions the worker falls back to conditional PATCHes on the jobs table.
+            extend_lease functions the worker falls back to conditional PATCHes on the jobs table. \
+            Each analysis runs in a child process with --job-memory, a CPU-time limit and a deadline \
+            (--job-timeout); it sees none of the worker's secrets.
             """)
 
     @OptionGroup var model: ModelOptions
-    @OptionGroup var limits: InputLimitOptions
+
+    @Option(help: ArgumentHelp("Refuse files larger than this (100 MB, the bucket's file_size_limit); a larger Content-Length is refused before downloading.", valueName: "bytes"))
+    var maxBytes = WorkerConfiguration.defaultMaxDownloadBytes
+
+    @Option(help: ArgumentHelp("Refuse audio longer than this (4 hours by default).", valueName: "seconds"))
+    var maxDuration: Double = AudioLimits().maxSeconds
+
+    @Option(help: ArgumentHelp("Deadline of each analysis (default: 60 s + 0.1 s per second of audio the file declares, at most 1800 s).", valueName: "seconds"))
+    var jobTimeout: Double?
+
+    @Option(help: ArgumentHelp("Address-space limit of each analysis process (RLIMIT_AS).", valueName: "bytes"))
+    var jobMemory = 2 << 30
+
+    @Flag(help: "Decode formats without a native decoder (Ogg, MP4, WebM, AIFF) with ffmpeg, if on PATH. Off: ffmpeg is a large attack surface (README, Security).")
+    var ffmpeg = false
+
+    @Flag(help: "Download audio_file_path even when it is not inside its upload's user_id folder (legacy layouts).")
+    var allowForeignPaths = false
+
+    @Flag(help: "Allow an http:// SUPABASE_URL to a host that is not loopback (the key travels unencrypted).")
+    var allowInsecureHTTP = false
 
     @Option(name: .customLong("supabase-url"), help: "Supabase project URL (default: $SUPABASE_URL, else the .env file's).")
     var supabaseURL: String?
@@ -67,17 +90,26 @@ struct WorkerCommand: AsyncParsableCommand {
         guard gracePeriod >= 0 else { throw ValidationError("--grace-period must not be negative") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard workerID.map({ !$0.isEmpty }) ?? true else { throw ValidationError("--worker-id must not be empty") }
+        guard maxBytes > 0, maxDuration > 0 else { throw ValidationError("--max-bytes and --max-duration must be positive") }
+        guard jobTimeout.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--job-timeout must be positive") }
+        guard jobMemory >= 64 << 20 else { throw ValidationError("--job-memory must be at least 64 MiB") }
     }
 
     func run() async throws {
         let dotEnv = try DotEnv.load(path: envFile ?? ".env", required: envFile != nil)
-        let supabase = try SupabaseConfig.resolve(url: supabaseURL, environment: ProcessInfo.processInfo.environment, dotEnv: dotEnv)
+        let supabase = try SupabaseConfig.resolve(url: supabaseURL, environment: ProcessInfo.processInfo.environment, dotEnv: dotEnv,
+                                                  allowInsecureHTTP: allowInsecureHTTP)
         let id = workerID ?? WorkerConfiguration.defaultWorkerID()
         let log = WorkerLog(format: logFormat, workerID: id, redacting: supabase.key)
         let instances = check ? 1 : concurrency
         var perJob = model
         perJob.threads = max(1, model.threads / instances)
-        let analyzer = MoodJobAnalyzer(analyzers: try (0..<instances).map { _ in try perJob.loadAnalyzer() }, limits: limits.limits)
+        _ = try perJob.loadAnalyzer()          // the models load: a missing file stops the worker now, not each job
+        let deadline = JobDeadline(fixed: jobTimeout)
+        let analyzer = IsolatedJobAnalyzer(arguments: ["analyze-job"] + model.arguments(threads: perJob.threads) + [
+            "--max-bytes", String(maxBytes), "--max-duration", String(maxDuration),
+            "--address-space", String(jobMemory), "--cpu-seconds", String(deadline.cpuSeconds(threads: perJob.threads))]
+            + (ffmpeg ? ["--ffmpeg"] : []), deadline: deadline)
         let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
             // A 5xx or a dropped connection at start is retried like any call (RetryPolicy); a
@@ -95,7 +127,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: WorkerConfiguration(
             workerID: id, concurrency: concurrency, lease: .seconds(lease), pollInterval: .seconds(pollInterval),
             maxPollInterval: .seconds(maxPollInterval), gracePeriod: .seconds(gracePeriod), drain: drain,
-            maxAttempts: maxAttempts, maxDownloadBytes: limits.maxBytes))
+            maxAttempts: maxAttempts, maxDownloadBytes: maxBytes, requireOwnerFolder: !allowForeignPaths))
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)              // delivered to the dispatch source instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -21,7 +21,7 @@ import YAMNet
     }
 
     @Test func resultIsTheMoodResult() throws {
-        let jobs = MoodJobAnalyzer(analyzers: [try Self.analyzer(), try Self.analyzer()])
+        let jobs = MoodJobAnalyzer(analyzers: [try Self.analyzer(), try Self.analyzer()], ffmpeg: nil)
         let result = try jobs.analyze(path: Self.tone)
         let expected = try Self.analyzer().analyze(path: Self.tone)
         let direct = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(expected))
@@ -43,7 +43,7 @@ import YAMNet
     }
 
     @Test func badAudioThrowsTheDecodersError() throws {
-        let jobs = MoodJobAnalyzer(analyzers: [try Self.analyzer()])
+        let jobs = MoodJobAnalyzer(analyzers: [try Self.analyzer()], ffmpeg: nil)
         let path = NSTemporaryDirectory() + "mood-not-audio-\(UUID().uuidString)"
         try Data("this is not audio".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }

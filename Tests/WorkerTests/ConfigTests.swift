@@ -23,10 +23,10 @@ import Testing
 
     /// A flag beats the environment, which beats the .env file.
     @Test func precedence() throws {
-        let dotEnv = ["SUPABASE_URL": "http://from-file:1", "SUPABASE_SERVICE_ROLE_KEY": "sb_secret_file"]
-        let environment = ["SUPABASE_URL": "http://from-env:2"]
-        #expect(try SupabaseConfig.resolve(environment: [:], dotEnv: dotEnv).url == "http://from-file:1")
-        #expect(try SupabaseConfig.resolve(environment: environment, dotEnv: dotEnv).url == "http://from-env:2")
+        let dotEnv = ["SUPABASE_URL": "https://from-file:1", "SUPABASE_SERVICE_ROLE_KEY": "sb_secret_file"]
+        let environment = ["SUPABASE_URL": "https://from-env:2"]
+        #expect(try SupabaseConfig.resolve(environment: [:], dotEnv: dotEnv).url == "https://from-file:1")
+        #expect(try SupabaseConfig.resolve(environment: environment, dotEnv: dotEnv).url == "https://from-env:2")
         #expect(try SupabaseConfig.resolve(url: "https://flag.example/", environment: environment, dotEnv: dotEnv).url == "https://flag.example")
         #expect(try SupabaseConfig.resolve(environment: environment, dotEnv: dotEnv).key.secret == "sb_secret_file")
     }

@@ -90,7 +90,7 @@ import Testing
         let store = try Self.store(server)
         #expect(try store.upload(id: "u1") == Upload(id: "u1", audioFilePath: "user/a.wav"))
         #expect(try store.upload(id: "u2") == nil)
-        #expect(server.requests[0].query == ["select": "id,audio_file_path", "id": "eq.u1"])
+        #expect(server.requests[0].query == ["select": "*", "id": "eq.u1"])
     }
 
     /// An upsert on job_id, the headline values in their columns, integer ids as numbers.

@@ -125,11 +125,11 @@ def test_storage_upload_download_overwrite(sb):
         == "audio_files/alice/take 1+2.wav"
     assert bucket.download("alice/take 1+2.wav") == audio
     with pytest.raises(StorageApiError) as e:
-        bucket.upload("alice/take 1+2.wav", b"again")
+        bucket.upload("alice/take 1+2.wav", b"again", {"content-type": "audio/wav"})
     assert (str(e.value.status), e.value.code) == ("409", "Duplicate")
-    bucket.upload("alice/take 1+2.wav", b"again", {"upsert": "true"})
+    bucket.upload("alice/take 1+2.wav", b"again", {"upsert": "true", "content-type": "audio/wav"})
     assert bucket.download("alice/take 1+2.wav") == b"again"
-    bucket.update("alice/take 1+2.wav", b"third")
+    bucket.update("alice/take 1+2.wav", b"third", {"content-type": "audio/wav"})
     assert bucket.download("alice/take 1+2.wav") == b"third"
     assert bucket.exists("alice/take 1+2.wav") and not bucket.exists("alice/nothing.wav")
     assert [o["name"] for o in bucket.remove(["alice/take 1+2.wav"])] == ["alice/take 1+2.wav"]
@@ -144,11 +144,12 @@ def test_storage_missing_object_and_bucket(sb):
     assert str(e.value.status) == "404" and e.value.message == "Bucket not found"
 
 
-def test_storage_is_private_to_users_without_policies(sb):
-    sb.storage.from_("audio_files").upload("alice/a.wav", b"RIFF")
+def test_storage_is_private_to_users_outside_their_folder(sb):
+    """Users reach only <their id>/… (test_tenancy.py has each rule)."""
+    sb.storage.from_("audio_files").upload("alice/a.wav", b"RIFF", {"content-type": "audio/wav"})
     with pytest.raises(StorageApiError) as e:
         user_client(ALICE).storage.from_("audio_files").download("alice/a.wav")
     assert str(e.value.status) == "404"
     with pytest.raises(StorageApiError) as e:
-        user_client(ALICE).storage.from_("audio_files").upload("alice/b.wav", b"RIFF")
+        user_client(ALICE).storage.from_("audio_files").upload("alice/b.wav", b"RIFF", {"content-type": "audio/wav"})
     assert str(e.value.status) == "403"

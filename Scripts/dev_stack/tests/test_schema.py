@@ -63,10 +63,10 @@ def test_anon_sees_nothing(two_users):
 def test_a_user_uploads_for_themselves_only_and_gets_a_job(db):
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         as_role(conn, "authenticated", ALICE)
-        conn.execute("insert into uploads (user_id, audio_file_path) values (%s, 'a/x.wav')", (ALICE,))
+        conn.execute("insert into uploads (user_id, audio_file_path) values (%s, %s)", (ALICE, f"{ALICE}/x.wav"))
         assert conn.execute("select status from jobs").fetchall() == [("queued",)]
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("insert into uploads (user_id, audio_file_path) values (%s, 'b/x.wav')", (BOB,))
+            conn.execute("insert into uploads (user_id, audio_file_path) values (%s, %s)", (BOB, f"{BOB}/x.wav"))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("insert into jobs (upload_id) select id from uploads")
 

@@ -259,6 +259,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(db):
 # ---- Storage ----
 
 OBJ = "/storage/v1/object/audio_files/"
+WAV = {"Content-Type": "audio/wav"}     # the bucket takes audio types only (allowed_mime_types)
 
 
 def test_upload_raw_body_and_download_headers(db):
@@ -275,7 +276,7 @@ def test_upload_raw_body_and_download_headers(db):
 
 def test_ranges(db):
     data = bytes(range(100))
-    call("POST", OBJ + "r.bin", data, {"Content-Type": "application/octet-stream"})
+    call("POST", OBJ + "r.bin", data, WAV)
     r = call("GET", OBJ + "r.bin", headers={"Range": "bytes=10-19"})
     assert (r.status, r.body, r.headers["content-range"]) == (206, data[10:20], "bytes 10-19/100")
     r = call("GET", OBJ + "r.bin", headers={"Range": "bytes=90-"})
@@ -300,18 +301,18 @@ def test_bad_jwt_on_authenticated_is_400_with_a_403_body(db):
 
 
 def test_duplicate_upload_and_x_upsert(db):
-    assert call("POST", OBJ + "d.wav", b"1").status == 200
-    r = call("POST", OBJ + "d.wav", b"2")
+    assert call("POST", OBJ + "d.wav", b"1", WAV).status == 200
+    r = call("POST", OBJ + "d.wav", b"2", WAV)
     assert (r.status, r.json()["statusCode"], r.json()["error"]) == (400, "409", "Duplicate")
-    assert call("POST", OBJ + "d.wav", b"3", {"x-upsert": "true"}).status == 200
-    assert call("PUT", OBJ + "d.wav", b"4").status == 200
+    assert call("POST", OBJ + "d.wav", b"3", {"x-upsert": "true", **WAV}).status == 200
+    assert call("PUT", OBJ + "d.wav", b"4", WAV).status == 200
     assert call("GET", OBJ + "d.wav").body == b"4"
 
 
 @pytest.mark.parametrize("name", ["a b/c+d.wav", "ünï/çødé.wav", "100%/x&y=z.wav", "a/b#c?.wav"])
 def test_percent_encoded_segments(db, name):
     path = OBJ + "/".join(q(s) for s in name.split("/"))
-    assert call("POST", path, b"x").json()["Key"] == "audio_files/" + name
+    assert call("POST", path, b"x", WAV).json()["Key"] == "audio_files/" + name
     assert call("GET", path).body == b"x"
     assert db.execute("select name from storage.objects").fetchone()[0] == name
 

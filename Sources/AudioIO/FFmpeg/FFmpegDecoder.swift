@@ -25,6 +25,11 @@ import Darwin
 ///   and an output cap of `maxSamples` 32-bit samples (reading stops and ffmpeg is killed:
 ///   `decodedTooLarge`). A failure gives `ffmpegFailed` with ffmpeg's last error line, in which
 ///   the temporary name is replaced by the caller's path.
+/// - Containment (issue #12): one decoding thread (`-threads 1`); an environment of `PATH` and
+///   the locale only (`environment(from:)`: no key or token of the caller's reaches it); an
+///   address-space limit of `maxMemoryBytes` and a CPU-time limit of the timeout, set with
+///   prlimit(2) as soon as it is spawned (under `mood worker` it also inherits the analysis
+///   process's own, set before any input was read).
 public struct FFmpegDecoder: Sendable, Equatable {
     /// The ffmpeg executable.
     public var executable: String
@@ -32,13 +37,23 @@ public struct FFmpegDecoder: Sendable, Equatable {
     public var timeout: Double
     /// The most samples (all channels together) accepted.
     public var maxSamples: Int
+    /// ffmpeg's address-space limit (RLIMIT_AS).
+    public var maxMemoryBytes: Int
 
     public static let defaultTimeout = 120.0
+    public static let defaultMaxMemoryBytes = 2 << 30
 
-    public init(executable: String, timeout: Double = defaultTimeout, maxSamples: Int = FLACDecoder.defaultMaxSamples) {
+    public init(executable: String, timeout: Double = defaultTimeout, maxSamples: Int = FLACDecoder.defaultMaxSamples,
+                maxMemoryBytes: Int = defaultMaxMemoryBytes) {
         self.executable = executable
         self.timeout = timeout
         self.maxSamples = maxSamples
+        self.maxMemoryBytes = maxMemoryBytes
+    }
+
+    /// The variables ffmpeg sees: the search path and the locale, nothing else of `environment`.
+    static func environment(from environment: [String: String]) -> [String: String] {
+        environment.filter { $0.key == "PATH" || $0.key == "LANG" || $0.key.hasPrefix("LC_") }
     }
 
     /// The first executable named `ffmpeg` in `searchPath` (colon-separated, as `PATH`; empty
@@ -85,7 +100,7 @@ public struct FFmpegDecoder: Sendable, Equatable {
 
     /// The arguments for decoding `input` (a file name of ours).
     static func arguments(input: String, format: AudioFormat) -> [String] {
-        var arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file"]
+        var arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file", "-threads", "1"]
         if let demuxer = demuxer(for: format) {
             arguments += ["-f", demuxer]
         } else {
@@ -159,6 +174,7 @@ final class FFmpegProcess {
         (self.decoder, self.path, self.hide) = (decoder, path, hide)
         process.executableURL = URL(fileURLWithPath: decoder.executable)
         process.arguments = arguments
+        process.environment = FFmpegDecoder.environment(from: ProcessInfo.processInfo.environment)
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -170,7 +186,30 @@ final class FFmpegProcess {
         } catch {
             throw .ffmpegFailed(path: path, reason: "cannot run \(decoder.executable): \(error.localizedDescription)")
         }
+        // Never above what it inherited from us (raising a hard limit is not allowed).
+        func limit(_ resource: __rlimit_resource, _ value: rlim_t, extra: rlim_t = 0) -> rlimit {
+            var own = rlimit()
+            getrlimit(__rlimit_resource_t(resource.rawValue), &own)
+            return rlimit(rlim_cur: min(value, own.rlim_max), rlim_max: min(value + extra, own.rlim_max))
+        }
+        let pid = process.processIdentifier
+        var memory = limit(RLIMIT_AS, rlim_t(max(0, decoder.maxMemoryBytes)))
+        var cpu = limit(RLIMIT_CPU, rlim_t(min(max(1, decoder.timeout.rounded(.up)), 1e9)), extra: 1)
+        guard let prlimit = Self.prlimit else {
+            stop()
+            throw .ffmpegFailed(path: path, reason: "cannot limit ffmpeg's resources: prlimit(2) is unavailable")
+        }
+        // ESRCH: it has already ended (a fast failure), nothing left to limit.
+        guard prlimit(pid, Int32(RLIMIT_AS.rawValue), &memory, nil) == 0 || errno == ESRCH,
+              prlimit(pid, Int32(RLIMIT_CPU.rawValue), &cpu, nil) == 0 || errno == ESRCH else {
+            stop()
+            throw .ffmpegFailed(path: path, reason: "cannot limit ffmpeg's resources: " + String(cString: strerror(errno)))
+        }
     }
+
+    /// glibc's prlimit(2) wrapper, which Swift's Glibc module does not declare (it is _GNU_SOURCE).
+    private static let prlimit: (@convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32)? =
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prlimit").map { unsafeBitCast($0, to: (@convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32).self) }
 
     deinit {
         if process.isRunning { stop() }

@@ -10,14 +10,17 @@ import Worker
 /// a time: this holds one per job in flight, and more callers wait.
 final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyzers under `lock`
     let limits: AudioLimits
+    /// The decoder of formats without a native one; nil refuses them.
+    let ffmpeg: FFmpegDecoder?
     private var idle: [MoodAnalyzer]
     private let lock = NSLock()
     private let available: DispatchSemaphore
 
     /// - Parameter analyzers: one per job in flight, each with its own YAMNet (their buffers are theirs).
-    init(analyzers: [MoodAnalyzer], limits: AudioLimits = AudioLimits()) {
+    init(analyzers: [MoodAnalyzer], limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder?) {
         precondition(!analyzers.isEmpty)
         self.limits = limits
+        self.ffmpeg = ffmpeg
         idle = analyzers
         available = DispatchSemaphore(value: analyzers.count)
     }
@@ -29,7 +32,7 @@ final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyz
             lock.withLock { idle.append(analyzer) }
             available.signal()
         }
-        let result = try analyzer.analyze(path: path, limits: limits)
+        let result = try analyzer.analyze(path: path, limits: limits, ffmpeg: ffmpeg)
         guard case .object(let object) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(result)) else {
             preconditionFailure("MoodResult encodes as a JSON object")
         }

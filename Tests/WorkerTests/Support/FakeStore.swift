@@ -16,6 +16,8 @@ final class FakeStore: JobStore {
         var objects: [String: Data] = [:]
         var predictions: [RowID: JSONObject] = [:]
         var predictionWrites = 0
+        /// The objects requested, in order.
+        var downloads: [String] = []
         var leaseExtensions = 0
         /// Errors the next calls of an operation throw, in order ("claim", "upload", "download", …).
         var faults: [String: [any Error]] = [:]
@@ -28,12 +30,12 @@ final class FakeStore: JobStore {
 
     /// Adds a queued job whose upload is `path`, holding `audio` unless nil (no object), and
     /// without an upload row if `upload` is false.
-    func add(_ id: RowID, path: String = "user/clip.wav", audio: Data? = Data("RIFF".utf8), upload: Bool = true,
+    func add(_ id: RowID, path: String = "user/clip.wav", owner: String? = nil, audio: Data? = Data("RIFF".utf8), upload: Bool = true,
              attempts: Int = 0, maxAttempts: Int? = nil) {
         state.withLock { state in
             let uploadID = RowID("u-\(id)")
             state.rows.append(Row(job: Job(id: id, uploadID: uploadID, attempts: attempts, maxAttempts: maxAttempts)))
-            if upload { state.uploads[uploadID] = Upload(id: uploadID, audioFilePath: path) }
+            if upload { state.uploads[uploadID] = Upload(id: uploadID, audioFilePath: path, ownerID: owner) }
             if let audio { state.objects[path] = audio }
         }
     }
@@ -86,6 +88,7 @@ final class FakeStore: JobStore {
 
     func download(_ upload: Upload, to file: FileHandle, maxBytes: Int) throws {
         try fault("download")
+        state.withLock { $0.downloads.append(upload.audioFilePath) }
         guard let data = state.current.objects[upload.audioFilePath] else {
             throw SupabaseError.storage(status: 400, StorageError(statusCode: "404", error: "not_found", message: "Object not found", code: "NoSuchKey"),
                                         object: "audio_files/\(upload.audioFilePath)")
