@@ -18,6 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var limits: InputLimitOptions
+    @OptionGroup var operations: OperationsOptions
 
     @Option(name: .customLong("supabase-url"), help: "Supabase project URL (default: $SUPABASE_URL, else the .env file's).")
     var supabaseURL: String?
@@ -74,11 +75,15 @@ struct WorkerCommand: AsyncParsableCommand {
         let supabase = try SupabaseConfig.resolve(url: supabaseURL, environment: ProcessInfo.processInfo.environment, dotEnv: dotEnv)
         let id = workerID ?? WorkerConfiguration.defaultWorkerID()
         let log = WorkerLog(format: logFormat, workerID: id, redacting: supabase.key)
+        let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
+        let served = check ? nil : try operations.startMetrics(lease: lease, maxPollInterval: maxPollInterval, log: log) {
+            try store.queueDepth()
+        }
+        defer { served?.1.cancel() }
         let instances = check ? 1 : concurrency
         var perJob = model
         perJob.threads = max(1, model.threads / instances)
         let analyzer = MoodJobAnalyzer(analyzers: try (0..<instances).map { _ in try perJob.loadAnalyzer() }, limits: limits.limits)
-        let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
             // A 5xx or a dropped connection at start is retried like any call (RetryPolicy); a
             // wrong key (401) or a missing table is not.
@@ -92,14 +97,21 @@ struct WorkerCommand: AsyncParsableCommand {
             log(.info, "check", "ok: Supabase at \(supabase.url) answers with the key; the models are loaded")
             return
         }
-        let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             workerID: id, concurrency: concurrency, lease: .seconds(lease), pollInterval: .seconds(pollInterval),
             maxPollInterval: .seconds(maxPollInterval), gracePeriod: .seconds(gracePeriod), drain: drain,
-            maxAttempts: maxAttempts, maxDownloadBytes: limits.maxBytes))
+            maxAttempts: maxAttempts, maxDownloadBytes: limits.maxBytes)
+        configuration.requeueBackoff = operations.requeueBackoff
+        configuration.observer = served?.0
+        served?.0.markReady()                    // the weights are loaded and Supabase answered
+        let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: configuration)
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)              // delivered to the dispatch source instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { worker.shutdown.fire() }
+            source.setEventHandler {
+                served?.0.markReady(false)
+                worker.shutdown.fire()
+            }
             source.resume()
             return source
         }
