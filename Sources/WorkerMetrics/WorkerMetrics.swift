@@ -26,7 +26,6 @@ public final class WorkerMetrics: WorkerObserver {
     private let duration: CoreMetrics.Timer
     private let inFlight: CoreMetrics.Gauge
     private let lastClaim: CoreMetrics.Gauge
-    private let queue: (depth: CoreMetrics.Gauge, due: CoreMetrics.Gauge, processing: CoreMetrics.Gauge, oldest: CoreMetrics.Gauge)
     private let sampleQueue: @Sendable () throws -> QueueDepth?
     private let state = Locked<(alive: ContinuousClock.Instant, ready: Bool, inFlight: Int, sampled: ContinuousClock.Instant?)>(
         (.now, false, 0, nil))
@@ -47,9 +46,6 @@ public final class WorkerMetrics: WorkerObserver {
         duration = CoreMetrics.Timer(label: "mood_job_duration_seconds", factory: factory)
         inFlight = CoreMetrics.Gauge(label: "mood_jobs_in_flight", factory: factory)
         lastClaim = CoreMetrics.Gauge(label: "mood_last_claim_timestamp_seconds", factory: factory)
-        queue = (CoreMetrics.Gauge(label: "mood_queue_depth", factory: factory), CoreMetrics.Gauge(label: "mood_queue_due", factory: factory),
-                 CoreMetrics.Gauge(label: "mood_queue_processing", factory: factory),
-                 CoreMetrics.Gauge(label: "mood_queue_oldest_age_seconds", factory: factory))
         for counter in jobs.values { counter.increment(by: 0) }
         inFlight.record(0)
     }
@@ -102,11 +98,12 @@ public final class WorkerMetrics: WorkerObserver {
             state.sampled = now
             return true
         }
-        if due, let depth = try? sampleQueue() {
-            queue.depth.record(depth.queued)
-            queue.due.record(depth.queuedDue)
-            queue.processing.record(depth.processing)
-            queue.oldest.record(depth.oldestQueuedSeconds)
+        if due, let depth = try? sampleQueue() {      // the gauges appear with the first sample
+            for (label, value) in [("mood_queue_depth", Double(depth.queued)), ("mood_queue_due", Double(depth.queuedDue)),
+                                   ("mood_queue_processing", Double(depth.processing)),
+                                   ("mood_queue_oldest_age_seconds", depth.oldestQueuedSeconds)] {
+                CoreMetrics.Gauge(label: label, factory: factory).record(value)
+            }
         }
         return registry.emitToString()
     }

@@ -32,6 +32,7 @@ import Worker
         #expect(Self.sample(text, #"mood_job_duration_seconds_bucket{le="2.5"}"#) == 0)
         #expect(Self.sample(text, #"mood_job_duration_seconds_bucket{le="5.0"}"#) == 1)
         #expect(Self.sample(text, #"mood_job_stage_duration_seconds_count{stage="analyze"}"#) == 1)
+        #expect(Self.sample(text, "mood_queue_depth") == nil)        // never sampled: not shown as 0
         let last = Self.sample(text, "mood_last_claim_timestamp_seconds") ?? 0
         #expect(abs(last - Date().timeIntervalSince1970) < 60)
     }
