@@ -52,7 +52,7 @@ import Worker
     }
 
     @Test func healthAndReadiness() async throws {
-        let metrics = WorkerMetrics(stallLimit: .milliseconds(200))
+        let metrics = WorkerMetrics(stallLimit: .seconds(2))
         let server = try MetricsServer(metrics: metrics, host: "127.0.0.1", port: 0)
         let task = Task { try await server.run() }
         defer { task.cancel() }
@@ -62,11 +62,12 @@ import Worker
             let reply = try client.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)\(path)"))
             return (reply.status, String(decoding: reply.body, as: UTF8.self))
         }
+        metrics.heartbeat()
         #expect(try get("/healthz").0 == 200)
         #expect(try get("/readyz").0 == 503)
         metrics.markReady()
         #expect(try get("/readyz").0 == 200)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(2500))
         let (status, body) = try get("/healthz")
         #expect(status == 503 && body.hasPrefix("stalled"))
         metrics.heartbeat()
