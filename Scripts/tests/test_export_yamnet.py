@@ -284,3 +284,22 @@ def test_auto_generated_names_with_a_wrong_shape_fail_saying_both(values, tmp_pa
     assert "not found in the HDF5 file" in result.stderr and "by topology" in result.stderr
     assert "[[1, 1, 256, 128]]" in result.stderr
     assert list(tmp_path.iterdir()) == [h5]
+
+
+def test_fetch_weights_writes_into_an_installation(exported, tmp_path):
+    """Scripts/fetch-weights with a local HDF5 and --prefix: the installed layout
+    (PREFIX/share/mood/), the class map beside it, the source's SHA-256 printed and recorded."""
+    import hashlib
+    import json
+    import os
+    h5 = exported[0]
+    prefix = tmp_path / "prefix"
+    result = subprocess.run([str(REPO / "Scripts" / "fetch-weights"), str(h5), "--prefix", str(prefix)],
+                            env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    share = prefix / "share" / "mood"
+    assert (share / "yamnet.bin").read_bytes() == exported[1].read_bytes()
+    assert (share / "yamnet_class_map.csv").is_file()
+    digest = hashlib.sha256(h5.read_bytes()).hexdigest()
+    assert f"source sha256 {digest}" in result.stdout
+    assert json.loads((share / "yamnet.bin.json").read_text())["source"] == str(h5)
