@@ -82,8 +82,9 @@ def test_metrics_count_real_jobs_then_jobs_commands_retry_the_failure(db, tmp_pa
     rc, out, err = mood("jobs", "status")
     assert rc == 0 and "failed     1" in out and failure["error"] in out, out + err
 
-    # mood jobs retry --failed: only the failed job, attempts reset, history kept.
-    rc, out, err = mood("jobs", "retry", "--failed", "--since", "1h", "--json")
+    # mood jobs retry --failed: only failed jobs (of --id, since --since), attempts reset, history kept.
+    assert mood("jobs", "retry", "--failed", "--since", "2099-01-01T00:00:00Z", "--json")[1].strip() == '{"requeued":[]}'
+    rc, out, err = mood("jobs", "retry", "--failed", "--since", "1h", "--id", good[0], "--id", bad, "--json")
     assert rc == 0, err
     assert [j["id"] for j in json.loads(out)["requeued"]] == [bad]
     rc, out, err = mood("jobs", "show", bad, "--json")
@@ -94,7 +95,6 @@ def test_metrics_count_real_jobs_then_jobs_commands_retry_the_failure(db, tmp_pa
     assert shown["prediction"] is None
     rc, out, err = mood("jobs", "show", good[0])
     assert rc == 0 and "status: completed" in out and "errors (0):" in out and '"mood"' in out, out + err
-    assert mood("jobs", "retry", "--failed", "--id", good[0], "--json")[1].strip() == '{"requeued":[]}'
     assert mood("jobs", "retry")[0] != 0                          # --failed is required
     rc, _, err = mood("jobs", "show", "00000000-0000-0000-0000-000000000000")
     assert rc != 0 and "no job" in err
