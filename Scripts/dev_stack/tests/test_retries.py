@@ -96,3 +96,28 @@ def test_stats_over_postgrest_for_the_service_role_only(db):
         for statement in ("select job_queue_depth()", "select job_queue_stats(60)"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
+
+
+def test_kedas_query_as_a_role_granted_only_the_depth_function(db):
+    """deploy/kubernetes/keda-scaledobject.yaml's query, run as the role its comment creates:
+    claimable queued + processing jobs, through row-level security, and nothing else readable."""
+    import pathlib
+    import re
+    text = (pathlib.Path(__file__).resolve().parents[3] / "deploy" / "kubernetes" / "keda-scaledobject.yaml").read_text()
+    query = re.search(r'query: "(.*)"', text).group(1)
+    ids = [add_upload(db)[1] for _ in range(3)]
+    claim(db)
+    db.execute("update jobs set not_before = now() + interval '1 hour' where id = %s", (ids[2],))
+    db.execute("drop role if exists keda_reader")
+    db.execute("create role keda_reader login password 'test'")
+    try:
+        for grant in re.findall(r"#   (grant .*;)", text):
+            db.execute(grant)
+        with psycopg.connect(DATABASE_URL.replace("postgres:postgres@", "keda_reader:test@"), autocommit=True) as conn:
+            assert conn.execute(query).fetchone()[0] == 2          # one due + one processing
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("select count(*) from public.jobs")
+    finally:
+        db.execute("revoke all on function public.job_queue_depth() from keda_reader")
+        db.execute("revoke usage on schema public from keda_reader")
+        db.execute("drop role keda_reader")
