@@ -22,7 +22,10 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources/ Sources/
+COPY Plugins/ Plugins/
 COPY Tests/ Tests/
+# Built into the binary by the EmbedEmotionModel plugin.
+COPY Weights/emotion.bin Weights/
 RUN --mount=type=cache,target=/src/.build,id=mood-swift-build \
     swift build -c release --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/mood" /out/mood \
@@ -58,11 +61,15 @@ RUN useradd --no-log-init --uid 10001 --user-group --home-dir /opt/mood --no-cre
 COPY --from=build /out/mood /usr/local/bin/mood
 COPY --from=weights /out/ /opt/mood/Weights/
 WORKDIR /opt/mood
-# The class map and the emotion model are found beside the YAMNet weights.
-ENV MOOD_YAMNET_WEIGHTS=/opt/mood/Weights/yamnet.bin
+# The class map and the emotion model are found beside the YAMNet weights. The worker serves
+# /metrics, /healthz and /readyz on port 9464 (README "Metrics").
+ENV MOOD_YAMNET_WEIGHTS=/opt/mood/Weights/yamnet.bin MOOD_METRICS_PORT=9464 MOOD_METRICS_HOST=0.0.0.0
+EXPOSE 9464
 USER 10001:10001
-# Loads the weights and asks Supabase with the key; claims nothing.
-HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 CMD ["mood", "worker", "--check"]
+# The running worker's own /healthz (200 while its claim loop is alive), read with bash's
+# /dev/tcp: no second worker process, no weights loaded, no extra package.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # The worker stops claiming on SIGTERM and finishes jobs in flight within --grace-period (20 s):
 # give `docker stop` more than that (--stop-timeout 30), or its SIGKILL cuts jobs short (they are
 # then reclaimed once their lease expires).

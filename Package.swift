@@ -5,6 +5,7 @@ import PackageDescription
 // fails CI when a forbidden edge appears.
 //
 //   mood ─► Worker ─► _CCurl
+//     ├───► WorkerMetrics ─► Worker, swift-metrics (CoreMetrics), swift-prometheus, FlyingFox
 //     ├───► Analysis ─► YAMNet ─► Tensor ─► _COpenBLAS
 //     │        │          ├─────► DSP
 //     │        │          └─────► WeightFormat
@@ -24,6 +25,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The worker's /metrics, /healthz and /readyz (WorkerMetrics; BENCHMARKS.md: their cost).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Public API
@@ -36,10 +41,17 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["AudioIO", "DSP", "YAMNet", "Emotion"]),
         .target(name: "Plot", dependencies: ["WeightFormat"]),
         .target(name: "Worker", dependencies: ["_CCurl"]),
+        .target(name: "WorkerMetrics", dependencies: [
+            "Worker", .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(
             name: "mood",
             dependencies: ["AudioIO", "DSP", "Tensor", "WeightFormat", "YAMNet", "Emotion", "Analysis", "Plot",
-                           "Worker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                           "Worker", "WorkerMetrics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            plugins: ["EmbedEmotionModel"]),
+        // Weights/emotion.bin in the binary, generated at build time (mood needs no data file for it).
+        .executableTarget(name: "embed-resource"),
+        .plugin(name: "EmbedEmotionModel", capability: .buildTool(), dependencies: ["embed-resource"]),
 
         // Implementation: C shims promise no stable API (swift-numerics convention).
         .systemLibrary(name: "_COpenBLAS", path: "Sources/_COpenBLAS"),
@@ -56,6 +68,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AudioIO", "Emotion", "YAMNet", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "WeightFormat"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "TestSupport"]),
+        .testTarget(name: "WorkerMetricsTests", dependencies: ["WorkerMetrics", "Worker"]),
         .testTarget(name: "MoodTests", dependencies: ["mood", "Worker", "Analysis", "AudioIO", "Plot", "Emotion", "YAMNet", "TestSupport"]),
         // Mutation fuzzing of the decoders' public paths, run in release by Scripts/fuzz.
         .executableTarget(name: "fuzz-decoders", dependencies: ["AudioIO", "TestSupport"], path: "Tests/Fuzz"),

@@ -7,10 +7,13 @@ INPUT.h5 is a weights file in the legacy Keras-2 `save_weights` layout, such as 
 `yamnet.h5` (https://storage.googleapis.com/audioset/yamnet.h5); a whole-model HDF5 save (with a
 `model_weights` group) works too. OUTPUT.bin is written in the layout of `Weights/FORMAT.md`:
 110 float32 tensors, batch norm unfolded, Keras shapes kept. The class map CSV is installed next to
-OUTPUT.bin. Needs only numpy and h5py.
+OUTPUT.bin. Layers are matched by name, else (Keras's auto-generated names: conv2d,
+batch_normalization_3, ...) by Keras's by-topology order; OUTPUT.bin.json records the source,
+its SHA-256 and the matching used. Needs only numpy and h5py.
 """
 
 import argparse
+import json
 import os
 import shutil
 import struct
@@ -171,6 +174,60 @@ def collect(layers):
     return tensors
 
 
+def collect_by_topology(layers):
+    """Keras's by-topology matching (ref: tf_keras legacy `load_weights_from_hdf5_group`): the
+    HDF5's layers that have weights, in file order (`layer_names`), paired in order with YAMNet's
+    layers that have weights; each layer's weights taken in `weight_names` order, matched by
+    shape. For files whose layer names are Keras's auto-generated ones (conv2d, dense, ...).
+    Returns [(name, float32 array)] in FORMAT.md order."""
+    expected_layers = []
+    for name, shape, layer in expected_tensors():
+        if not expected_layers or expected_layers[-1][0] != layer:
+            expected_layers.append((layer, []))
+        expected_layers[-1][1].append((name, shape))
+    found = [(name, weights) for name, weights in layers.items() if weights]
+    if len(found) != len(expected_layers):
+        raise ExportError(f"by topology: the HDF5 has {len(found)} layers with weights, "
+                          f"YAMNet {len(expected_layers)}")
+    tensors = []
+    for (h5_layer, weights), (layer, wanted) in zip(found, expected_layers):
+        arrays = list(weights.values())
+        shapes = [tuple(a.shape) for a in arrays]
+        if shapes != [shape for _, shape in wanted]:
+            raise ExportError(f"by topology: layer '{h5_layer}' (YAMNet's '{layer}') has weights of "
+                              f"shapes {[list(x) for x in shapes]}, expected "
+                              f"{[list(shape) for _, shape in wanted]}")
+        for (name, _shape), array in zip(wanted, arrays):
+            if not np.all(np.isfinite(array)):
+                raise ExportError(f"tensor '{name}': contains NaN or infinity")
+            tensors.append((name, array))
+    return tensors
+
+
+def match(layers):
+    """The tensors by layer name, else (the names differ) by Keras's topology order; and which
+    matching was used ("by name" / "by topology")."""
+    try:
+        return collect(layers), "by name"
+    except ExportError as by_name:
+        try:
+            tensors = collect_by_topology(layers)
+        except ExportError as by_topology:
+            raise ExportError(f"{by_name} (and {by_topology})") from None
+        print(f"export_yamnet: layer names differ ({by_name}): matched by topology",
+              file=sys.stderr)
+        return tensors, "by topology"
+
+
+def sha256_of(path):
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _align(n):
     return (n + ALIGN - 1) // ALIGN * ALIGN
 
@@ -271,18 +328,24 @@ def main(argv=None):
                         help="yamnet_class_map.csv to install next to OUTPUT (default: "
                              "../shared/yamnet/yamnet_class_map.csv beside the repo, else "
                              "Weights/yamnet_class_map.csv)")
+    parser.add_argument("--source", metavar="URL_OR_PATH",
+                        help="where INPUT.h5 came from, recorded in OUTPUT.bin.json (default: INPUT.h5)")
     args = parser.parse_args(argv)
 
     try:
         if not os.path.isfile(args.input):
             raise ExportError(f"{args.input}: no such file")
-        tensors = collect(read_h5_tensors(args.input))
+        tensors, matching = match(read_h5_tensors(args.input))
         data = encode(MODEL_NAME, tensors)
+        digest = sha256_of(args.input)
         class_map = args.class_map or default_class_map()
         if args.class_map and not os.path.isfile(args.class_map):
             raise ExportError(f"{args.class_map}: no such class map")
         class_map_data = read_class_map(class_map) if class_map else None   # validate before writing
         write_atomic(args.output, data)
+        metadata = {"source": args.source or args.input, "sha256": digest, "bytes": os.path.getsize(args.input),
+                    "matched": matching, "crc32": f"{zlib.crc32(data[:-4]) & 0xFFFFFFFF:08x}"}
+        write_atomic(args.output + ".json", (json.dumps(metadata, indent=2) + "\n").encode())
         if class_map_data is not None:
             note = install_class_map(class_map_data, args.output)
         else:
@@ -298,7 +361,8 @@ def main(argv=None):
     params = sum(int(a.size) for _, a in tensors)
     crc = struct.unpack("<I", data[-4:])[0]
     print(f"{args.output}: {len(tensors)} tensors, {params} parameters, {len(data)} bytes, "
-          f"crc32 {crc:08x} ({note})")
+          f"crc32 {crc:08x}, layers matched {matching} ({note})")
+    print(f"source sha256 {digest} (recorded in {args.output}.json)")
     return 0
 
 

@@ -2,7 +2,7 @@
 """Jobs per minute of `mood worker` against the local stack, and the per-stage split of a job.
 
     Scripts/venv bench
-    .venv/bin/python Scripts/bench/worker_throughput.py [--jobs 60] [--seconds 10] [--workers 1,2]
+    .venv/bin/python Scripts/bench/worker_throughput.py [--jobs 60] [--seconds 10] [--workers 1,2] [--worker-args ARGS]
 
 Starts its own stack (Scripts/dev-stack, state in .dev-stack-bench/, free ports) and stops it at
 the end; writes the golden tests' seeded YAMNet (full size, random values: the real model's work,
@@ -13,7 +13,7 @@ first job's started_at), from the database; the wall time includes the processes
 Stages: the median of each `stages_ms` field over the completed jobs' JSON log lines.
 Needs .build/release/mood (MOOD_BIN overrides) and pyproject.toml's `bench` extra (psycopg, numpy).
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shlex, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "Scripts", "worker_e2e"))
@@ -22,6 +22,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--jobs", type=int, default=60)
 ap.add_argument("--seconds", type=float, default=10)
 ap.add_argument("--workers", default="1,2")
+ap.add_argument("--worker-args", default="", help="more `mood worker` options, e.g. '--metrics-port 0'")
 a = ap.parse_args()
 
 ports = []
@@ -57,7 +58,7 @@ try:
                        (path.split("/")[0], path, a.jobs))
             t = time.monotonic()
             procs = [subprocess.Popen([e2e.MOOD, "worker", "--drain", "--log-format", "json", "--weights", weights,
-                                       "--worker-id", f"bench{i}", "--poll-interval", "0.2"],
+                                       "--worker-id", f"bench{i}", "--poll-interval", "0.2", *shlex.split(a.worker_args)],
                                       env=e2e.worker_env(), cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       text=True) for i in range(n)]
             outs = [p.communicate()[0] for p in procs]

@@ -88,5 +88,5 @@ def test_the_verification_root_is_set_up_as_the_image():
     assert "uid=10001" in script and "USER 10001:10001" in DOCKERFILE
     assert "WORKDIR /opt/mood" in DOCKERFILE and "cd /opt/mood" in script
     env = [line.split(None, 1)[1] for line in DOCKERFILE.splitlines() if line.startswith("ENV ")]
-    assert env == ["MOOD_YAMNET_WEIGHTS=/opt/mood/Weights/yamnet.bin"]
+    assert env == ["MOOD_YAMNET_WEIGHTS=/opt/mood/Weights/yamnet.bin MOOD_METRICS_PORT=9464 MOOD_METRICS_HOST=0.0.0.0"]
     assert env[0] in script

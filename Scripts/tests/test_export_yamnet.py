@@ -232,3 +232,74 @@ def test_bad_class_map_fails_without_output(exported, tmp_path):
     assert result.returncode != 0
     assert "not a YAMNet class map" in result.stderr
     assert not out.exists()
+
+
+def auto_named(layers):
+    """The same layers under Keras's auto-generated names (conv2d, batch_normalization_3, re_lu_7,
+    depthwise_conv2d_2, dense, ...): what a model built without YAMNet's explicit names saves."""
+    kinds = {"conv": "conv2d", "bn": "batch_normalization", "relu": "re_lu",
+             "depthwise_conv": "depthwise_conv2d", "pointwise_conv": "conv2d", "logits": "dense",
+             "patches": "lambda", "reshape": "reshape", "embeddings": "global_max_pooling2d",
+             "scores": "activation"}
+    seen = {}
+    out = []
+    for name, weights in layers:
+        kind = kinds[name.rsplit("/", 1)[-1]]
+        count = seen.get(kind, 0)
+        seen[kind] = count + 1
+        out.append((kind if count == 0 else f"{kind}_{count}", weights))
+    return out
+
+
+def test_auto_generated_names_match_by_topology_byte_identical(exported, values, tmp_path):
+    h5, out = tmp_path / "auto.h5", tmp_path / "auto.bin"
+    layers = auto_named(keras_layers(values))
+    assert [name for name, _ in layers][2:6] == ["conv2d", "batch_normalization", "re_lu", "depthwise_conv2d"]
+    write_keras_h5(h5, layers)
+    result = export(h5, out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "matched by topology" in result.stderr and "layers matched by topology" in result.stdout
+    assert out.read_bytes() == exported[1].read_bytes()
+    assert "layers matched by name" in exported[2].stdout
+
+
+def test_metadata_records_the_sources_sha256(exported):
+    import hashlib
+    import json
+    h5, out, result = exported
+    metadata = json.loads(Path(str(out) + ".json").read_text())
+    digest = hashlib.sha256(h5.read_bytes()).hexdigest()
+    assert metadata["sha256"] == digest and metadata["matched"] == "by name"
+    assert metadata["crc32"] == f"{struct.unpack('<I', out.read_bytes()[-4:])[0]:08x}"
+    assert f"source sha256 {digest}" in result.stdout
+
+
+def test_auto_generated_names_with_a_wrong_shape_fail_saying_both(values, tmp_path):
+    layers = keras_layers(values)
+    _swap_kernel_io(layers, "layer5/pointwise_conv")
+    h5, out = tmp_path / "bad.h5", tmp_path / "out" / "yamnet.bin"
+    write_keras_h5(h5, auto_named(layers))
+    result = export(h5, out, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "not found in the HDF5 file" in result.stderr and "by topology" in result.stderr
+    assert "[[1, 1, 256, 128]]" in result.stderr
+    assert list(tmp_path.iterdir()) == [h5]
+
+
+def test_fetch_weights_writes_into_an_installation(exported, tmp_path):
+    """Scripts/fetch-weights with a local HDF5 and --prefix: the installed layout
+    (PREFIX/share/mood/), the class map beside it, the source's SHA-256 printed and recorded."""
+    import hashlib
+    import json
+    import os
+    h5 = exported[0]
+    prefix = tmp_path / "prefix"
+    result = subprocess.run([str(REPO / "Scripts" / "fetch-weights"), str(h5), "--prefix", str(prefix)],
+                            env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    share = prefix / "share" / "mood"
+    assert (share / "yamnet.bin").read_bytes() == exported[1].read_bytes()
+    assert (share / "yamnet_class_map.csv").is_file()
+    digest = hashlib.sha256(h5.read_bytes()).hexdigest()
+    assert f"source sha256 {digest}" in result.stdout
+    assert json.loads((share / "yamnet.bin.json").read_text())["source"] == str(h5)

@@ -57,8 +57,10 @@ public enum JobOutcome: Sendable, Equatable {
     case completed
     /// Failed for good; `error` is stored in `jobs.error`.
     case failed(error: String)
-    /// Queued again after a transient failure, `error` kept in `jobs.error`; the claim's attempt counts.
-    case requeued(error: String)
+    /// Given back after a transient failure (`release_job`): queued again, claimable after
+    /// `retryIn`, while attempts remain, else failed; `error` kept in `jobs.error` and its
+    /// history. The claim's attempt counts.
+    case requeued(error: String, retryIn: Duration = .zero)
     /// Queued again without having been started (shutdown): the claim's attempt is taken back.
     case released
 }

@@ -44,30 +44,47 @@ struct JobRun {
 
     /// Runs the job to its outcome; `claimed` is how long claiming it took.
     func run(claimed: Duration) async {
+        let started = ContinuousClock.now
+        configuration.observer?.jobStarted(job)
+        var stages: [(name: String, duration: Duration)] = [("claim", claimed)]
+        let end = await outcome(stages: &stages)
+        configuration.observer?.jobEnded(job, outcome: end, duration: ContinuousClock.now - started + claimed, stages: stages)
+    }
+
+    private func outcome(stages: inout [(name: String, duration: Duration)]) async -> JobEnd {
         log(.info, "processing", JobLog.processing(job.id.description), job: job.id)
         let lease = LeaseKeeper()
         let heartbeat = Task { [job, store, configuration, log] in
-            await lease.keep(job, store: store, worker: configuration.workerID, lease: configuration.lease, log: log)
+            await lease.keep(job, store: store, worker: configuration.workerID, lease: configuration.lease, log: log,
+                             beat: { configuration.observer?.heartbeat() })
         }
         defer { heartbeat.cancel() }
-        var stages: [(name: String, duration: Duration)] = [("claim", claimed)]
         do {
             try await process(lease: lease, stages: &stages)
             log(.info, "completed", JobLog.completed(job.id.description), job: job.id, stages: stages)
+            return .completed
         } catch JobFailure.permanent(let message) {
-            await fail(message, stages: stages)
+            return await fail(message, stages: stages) ? .failed : .unsettled
         } catch JobFailure.transient(let message) {
             let limit = job.maxAttempts ?? configuration.maxAttempts
-            guard job.attempts < limit else { return await fail(message, stages: stages) }
-            await giveBack(.requeued(error: message), reason: "after attempt \(job.attempts) of \(limit): \(message)")
+            guard job.attempts < limit else { return await fail(message, stages: stages) ? .failed : .unsettled }
+            let wait = configuration.requeueBackoff.delay(after: job.attempts)
+            let given = await giveBack(.requeued(error: message, retryIn: wait),
+                                       reason: "after attempt \(job.attempts) of \(limit), claimable again in \(wait.seconds): \(message)")
+            // From the reply on: the store's not_before (whole seconds, set before it) has passed by then.
+            if given { worker.retryScheduled(in: .seconds(wait.roundedSeconds)) }
+            return given ? .requeued : .unsettled
         } catch JobFailure.leaseLost(let written) {
             log(.warning, "lease-lost", "Job \(job.id): lease lost to another worker; "
                 + (written ? "its prediction was written, its status is theirs" : "no result written"), job: job.id)
+            return .leaseLost
         } catch JobFailure.unauthorized(let error) {
             worker.stop(fatal: error)
+            return .unsettled
         } catch {      // cancelled: the grace period is over
-            await giveBack(.requeued(error: "interrupted: the worker shut down before the job finished"),
-                           reason: "the shutdown grace period is over")
+            let given = await giveBack(.requeued(error: "interrupted: the worker shut down before the job finished"),
+                                       reason: "the shutdown grace period is over")
+            return given ? .requeued : .unsettled
         }
     }
 
@@ -119,16 +136,21 @@ struct JobRun {
         lap("finish")
     }
 
-    /// Fails the job with `message` in `jobs.error`, and says so in the operators' words.
-    private func fail(_ message: String, stages: [(name: String, duration: Duration)]) async {
-        await settle(.failed(error: message))
+    /// Fails the job with `message` in `jobs.error`, and says so in the operators' words; false
+    /// when that could not be written.
+    private func fail(_ message: String, stages: [(name: String, duration: Duration)]) async -> Bool {
+        let settled = await settle(.failed(error: message))
         log(.error, "failed", JobLog.failed(job.id.description, error: message), job: job.id, stages: stages)
+        return settled
     }
 
-    /// Queues the job again (`.requeued` or `.released`).
-    func giveBack(_ outcome: JobOutcome, reason: String) async {
+    /// Queues the job again (`.requeued` or `.released`); false when that could not be written.
+    @discardableResult
+    func giveBack(_ outcome: JobOutcome, reason: String) async -> Bool {
         let (verb, attempts) = outcome == .released ? ("released", "") : ("requeued", " (\(job.attempts) attempt(s) so far)")
-        if await settle(outcome) { log(.warning, verb, "Job \(job.id) \(verb)\(attempts): \(reason)", job: job.id) }
+        guard await settle(outcome) else { return false }
+        log(.warning, verb, "Job \(job.id) \(verb)\(attempts): \(reason)", job: job.id)
+        return true
     }
 
     /// Writes the job's outcome, even when the job's task is cancelled; false (logged) when it

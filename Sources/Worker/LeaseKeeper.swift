@@ -8,7 +8,9 @@ final class LeaseKeeper: Sendable {
     var isLost: Bool { lost.current }
 
     /// Beats until cancelled, or until the lease is found lost.
-    func keep(_ job: Job, store: any JobStore, worker: String, lease: Duration, log: WorkerLog) async {
+    /// `beat` hears of each extension made.
+    func keep(_ job: Job, store: any JobStore, worker: String, lease: Duration, log: WorkerLog,
+              beat: @Sendable () -> Void = {}) async {
         while true {
             do {
                 try await Task.sleep(for: lease / 3)
@@ -16,6 +18,7 @@ final class LeaseKeeper: Sendable {
                     lost.withLock { $0 = true }
                     return
                 }
+                beat()
             } catch is CancellationError {
                 return
             } catch {

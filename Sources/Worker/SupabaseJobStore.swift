@@ -2,7 +2,8 @@ import Foundation
 
 /// The job queue on Supabase (SUPABASE-WIRE.md, "Claiming jobs safely"): tables `jobs`,
 /// `uploads` and `predictions`, the `audio_files` bucket, and — when installed — the RPCs
-/// `claim_job(worker_id, lease_seconds)` and `extend_lease(job_id, worker_id, lease_seconds)`.
+/// `claim_job(worker_id, lease_seconds)`, `extend_lease(job_id, worker_id, lease_seconds)` and
+/// `release_job(job_id, worker_id, error, retry_in_seconds)`.
 /// Without them (404 `PGRST202`, remembered) it claims by conditional PATCH and extends a lease
 /// by PATCH, so a schema of just the three tables works; reclaiming the jobs of dead workers then
 /// needs `claim_job`.
@@ -67,15 +68,27 @@ public final class SupabaseJobStore: JobStore {
 
     /// A PATCH conditional on `status=eq.processing&locked_by=eq.<worker>`. An empty reply means
     /// the lease was lost — or that an earlier try of this very PATCH went through and its reply
-    /// was lost: for `completed` and `failed` the row is read back to tell which.
+    /// was lost: for `completed` and `failed` the row is read back to tell which. `requeued` goes
+    /// through `release_job` (backoff in `not_before`, failed at the last attempt, the error in
+    /// the history), or without it the same by PATCH.
     public func finish(_ job: Job, worker: String, as outcome: JobOutcome) throws -> Bool {
         let now = Date.now
+        if case .requeued(let error, let retryIn) = outcome,
+           let reply = try callRPC("release_job", ["job_id": job.id.json, "worker_id": .string(worker), "error": .string(error),
+                                                   "retry_in_seconds": .integer(retryIn.roundedSeconds)]) {
+            return try !Self.decode([JSONValue].self, reply).isEmpty
+        }
         let (status, body): (String, JSONObject) = switch outcome {
         case .completed:
             ("completed", ["status": "completed", "error": nil, "finished_at": .string(now.iso8601), "lease_expires_at": nil])
         case .failed(let error):
             ("failed", ["status": "failed", "error": .string(error), "finished_at": .string(now.iso8601), "lease_expires_at": nil])
-        case .requeued(let error):
+        case .requeued(let error, _) where job.maxAttempts.map({ job.attempts >= $0 }) ?? false:
+            ("queued", ["status": "failed", "error": .string(error), "finished_at": .string(now.iso8601), "lease_expires_at": nil])
+        case .requeued(let error, let retryIn) where retryIn > .zero:
+            ("queued", ["status": "queued", "error": .string(error), "locked_by": nil, "lease_expires_at": nil,
+                        "not_before": .string((now + retryIn).iso8601)])
+        case .requeued(let error, _):
             ("queued", ["status": "queued", "error": .string(error), "locked_by": nil, "lease_expires_at": nil])
         case .released:
             ("queued", ["status": "queued", "locked_by": nil, "lease_expires_at": nil, "attempts": .integer(max(0, job.attempts - 1))])
@@ -128,6 +141,9 @@ extension Date {
 extension Duration {
     /// Whole seconds, at least 1.
     var wholeSeconds: Int { max(1, Int(components.seconds)) }
+
+    /// Seconds rounded up, at least 0.
+    var roundedSeconds: Int { max(0, Int(components.seconds) + (components.attoseconds > 0 ? 1 : 0)) }
 }
 
 private func + (date: Date, duration: Duration) -> Date {

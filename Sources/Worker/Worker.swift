@@ -7,7 +7,8 @@
 /// started is given back with its attempt taken back; jobs in flight run on for up to
 /// `gracePeriod`, then are given back (queued again) and `run()` returns — while the threads of
 /// their last step still run, their results to be dropped (`abandonedJobs`). A 401 from Supabase
-/// is fatal: the worker shuts down and `run()` throws it.
+/// is fatal: the worker shuts down and `run()` throws it. With `drain`, it also waits for the jobs
+/// it requeued with a backoff to become claimable again.
 public final class Worker: Sendable {
     public let store: any JobStore
     public let analyzer: any JobAnalyzer
@@ -17,6 +18,8 @@ public final class Worker: Sendable {
     private let inFlight = Locked(0)
     private let abandoned = Locked(0)
     private let fatal = Locked<SupabaseError?>(nil)
+    /// When the last job this worker requeued with a delay becomes claimable: `drain` waits for it.
+    private let retryDue = Locked<ContinuousClock.Instant?>(nil)
 
     public init(store: any JobStore, analyzer: any JobAnalyzer, log: WorkerLog, configuration: WorkerConfiguration,
                 shutdown: Shutdown = Shutdown()) {
@@ -88,9 +91,11 @@ public final class Worker: Sendable {
                 await shutdown.sleep(for: wait)
                 continue
             }
+            c.observer?.claimAnswered(job: job, after: ContinuousClock.now - start)
             guard let job else {
-                if c.drain && inFlight.current == 0 { return }
-                await shutdown.sleep(for: idle.next())
+                let due = retryDue.current.map { $0 - .now } ?? .zero
+                if c.drain && inFlight.current == 0 && due <= .zero { return }
+                await shutdown.sleep(for: due > .zero ? min(due, idle.next()) : idle.next())
                 continue
             }
             idle.reset()
@@ -102,6 +107,12 @@ public final class Worker: Sendable {
             await JobRun(job: job, worker: self).run(claimed: ContinuousClock.now - start)
             inFlight.withLock { $0 -= 1 }
         }
+    }
+
+    /// A job was requeued, claimable again after `delay`: with `drain`, the worker waits for it.
+    func retryScheduled(in delay: Duration) {
+        let due = ContinuousClock.now + delay
+        retryDue.withLock { $0 = max($0 ?? due, due) }
     }
 
     /// Stops the worker for an error no job can get past (the key refused).

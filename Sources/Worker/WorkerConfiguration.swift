@@ -27,6 +27,12 @@ public struct WorkerConfiguration: Sendable {
     public var requireOwnerFolder: Bool
     /// Where downloads go while they are analysed (removed after).
     public var temporaryDirectory: String
+    /// How long a job given back after a transient failure waits before it can be claimed again
+    /// (`release_job`'s `not_before`): `delay(after: attempts)`, exponential with jitter. Its
+    /// `tries` is unused: the job's `max_attempts` bounds the attempts.
+    public var requeueBackoff = RetryPolicy(baseDelay: .seconds(10), maxDelay: .seconds(600))
+    /// Hears of claims, heartbeats and job ends (metrics, health).
+    public var observer: (any WorkerObserver)?
 
     public init(workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: Int = 1, lease: Duration = .seconds(300),
                 pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30), gracePeriod: Duration = .seconds(20),

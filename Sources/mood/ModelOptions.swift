@@ -8,13 +8,13 @@ import YAMNet
 
 /// Options shared by the commands that run YAMNet.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "YAMNet weight file (format v1). Default: $MOOD_YAMNET_WEIGHTS, else Weights/yamnet.bin.")
+    @Option(help: "YAMNet weight file (format v1). Default: $MOOD_YAMNET_WEIGHTS, else yamnet.bin in <exe>/../share/mood/, $XDG_DATA_HOME/mood/ (~/.local/share/mood/), ./Weights/.")
     var weights: String?
 
-    @Option(help: "Class map CSV. Default: yamnet_class_map.csv beside the weights, else Weights/.")
+    @Option(help: "Class map CSV. Default: yamnet_class_map.csv beside the weights, else in the same places.")
     var classMap: String?
 
-    @Option(help: "Emotion model weight file. Default: $MOOD_EMOTION_WEIGHTS, else emotion.bin beside the YAMNet weights, else Weights/emotion.bin.")
+    @Option(help: "Emotion model weight file. Default: $MOOD_EMOTION_WEIGHTS, else emotion.bin beside the YAMNet weights, else the copy built into mood.")
     var emotionWeights: String?
 
     @Flag(help: "Run without YAMNet: the emotion model uses the acoustic features alone.")
@@ -26,47 +26,47 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Patches per network batch (memory grows linearly with it).")
     var batch: Int = 32
 
-    var weightsPath: String {
-        weights ?? ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] ?? "Weights/yamnet.bin"
-    }
+    private var files: DataFiles { DataFiles() }
+
+    /// The YAMNet weight file to use, if one is named or found.
+    var yamnetWeights: DataFiles.Found? { files.yamnetWeights(flag: weights) }
 
     func loadModel() throws -> YAMNet {
-        let path = weightsPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
+        guard let found = yamnetWeights, FileManager.default.fileExists(atPath: found.path) else {
+            throw MoodError("YAMNet weights not found at \(yamnetWeights?.path ?? "any of " + files.searched): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
+        return try YAMNet(weights: YAMNetWeights(path: found.path), maxBatch: max(1, batch), threads: max(1, threads))
     }
 
     /// The analyzer: YAMNet when its weights are found (an explicit --weights or
-    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; the default path missing means running
-    /// without it, said on stderr and in each result's warnings), and the emotion model.
+    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; none found means running without it,
+    /// said on stderr and in each result's warnings), and the emotion model.
     func loadAnalyzer() throws -> MoodAnalyzer {
         var yamnet: YAMNet?, classes: ClassMap?
-        let explicit = weights != nil || ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] != nil
-        if !noYamnet, explicit || FileManager.default.fileExists(atPath: weightsPath) {
-            yamnet = try loadModel()
-            classes = try loadClassMap()
-            guard classes!.displayNames.count == yamnet!.params.numClasses else {
-                throw MoodError("class map has \(classes!.displayNames.count) classes, the model \(yamnet!.params.numClasses)")
+        let found = yamnetWeights
+        if !noYamnet, found != nil {
+            let model = try loadModel(), map = try loadClassMap()
+            guard map.displayNames.count == model.params.numClasses else {
+                throw MoodError("class map has \(map.displayNames.count) classes, the model \(model.params.numClasses)")
             }
+            (yamnet, classes) = (model, map)
         } else if !noYamnet {
-            FileHandle.standardError.write(Data("note: no YAMNet weights at \(weightsPath) (Scripts/fetch-weights): running without sound classification\n".utf8))
+            FileHandle.standardError.write(Data("note: no YAMNet weights in \(files.searched) (Scripts/fetch-weights): running without sound classification\n".utf8))
         }
-        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent().appendingPathComponent("emotion.bin").path
-        let path = emotionWeights ?? ProcessInfo.processInfo.environment["MOOD_EMOTION_WEIGHTS"]
-            ?? (FileManager.default.fileExists(atPath: beside) ? beside : "Weights/emotion.bin")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw MoodError("emotion model not found at \(path): pass --emotion-weights PATH (the repository has Weights/emotion.bin)")
+        guard let emotion = files.emotionWeights(flag: emotionWeights, yamnet: found?.path) else {
+            return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try BuiltInEmotionModel.load())
         }
-        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: path))
+        guard FileManager.default.fileExists(atPath: emotion.path) else {
+            throw MoodError("emotion model not found at \(emotion.path) (\(emotion.source)); without it mood uses its built-in copy")
+        }
+        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: emotion.path))
     }
 
     func loadClassMap() throws -> ClassMap {
-        if let classMap { return try ClassMap(path: classMap) }
-        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent()
-            .appendingPathComponent("yamnet_class_map.csv").path
-        return try ClassMap(path: FileManager.default.fileExists(atPath: beside) ? beside : "Weights/yamnet_class_map.csv")
+        guard let found = files.classMap(flag: classMap, weights: yamnetWeights?.path) else {
+            throw MoodError("class map yamnet_class_map.csv not found beside the weights nor in \(files.searched): pass --class-map PATH")
+        }
+        return try ClassMap(path: found.path)
     }
 }
 

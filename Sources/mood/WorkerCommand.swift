@@ -41,6 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Flag(help: "Allow an http:// SUPABASE_URL to a host that is not loopback (the key travels unencrypted).")
     var allowInsecureHTTP = false
+    @OptionGroup var operations: OperationsOptions
 
     @Option(name: .customLong("supabase-url"), help: "Supabase project URL (default: $SUPABASE_URL, else the .env file's).")
     var supabaseURL: String?
@@ -101,6 +102,11 @@ struct WorkerCommand: AsyncParsableCommand {
                                                   allowInsecureHTTP: allowInsecureHTTP)
         let id = workerID ?? WorkerConfiguration.defaultWorkerID()
         let log = WorkerLog(format: logFormat, workerID: id, redacting: supabase.key)
+        let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
+        let served = check ? nil : try operations.startMetrics(lease: lease, maxPollInterval: maxPollInterval, log: log) {
+            try store.queueDepth()
+        }
+        defer { served?.1.cancel() }
         let instances = check ? 1 : concurrency
         var perJob = model
         perJob.threads = max(1, model.threads / instances)
@@ -110,7 +116,6 @@ struct WorkerCommand: AsyncParsableCommand {
             "--max-bytes", String(maxBytes), "--max-duration", String(maxDuration),
             "--address-space", String(jobMemory), "--cpu-seconds", String(deadline.cpuSeconds(threads: perJob.threads))]
             + (ffmpeg ? ["--ffmpeg"] : []), deadline: deadline)
-        let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
             // A 5xx or a dropped connection at start is retried like any call (RetryPolicy); a
             // wrong key (401) or a missing table is not.
@@ -124,14 +129,21 @@ struct WorkerCommand: AsyncParsableCommand {
             log(.info, "check", "ok: Supabase at \(supabase.url) answers with the key; the models are loaded")
             return
         }
-        let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             workerID: id, concurrency: concurrency, lease: .seconds(lease), pollInterval: .seconds(pollInterval),
             maxPollInterval: .seconds(maxPollInterval), gracePeriod: .seconds(gracePeriod), drain: drain,
-            maxAttempts: maxAttempts, maxDownloadBytes: maxBytes, requireOwnerFolder: !allowForeignPaths))
+            maxAttempts: maxAttempts, maxDownloadBytes: maxBytes, requireOwnerFolder: !allowForeignPaths)
+        configuration.requeueBackoff = operations.requeueBackoff
+        configuration.observer = served?.0
+        served?.0.markReady()                    // the weights are loaded and Supabase answered
+        let worker = Worker(store: store, analyzer: analyzer, log: log, configuration: configuration)
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)              // delivered to the dispatch source instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { worker.shutdown.fire() }
+            source.setEventHandler {
+                served?.0.markReady(false)
+                worker.shutdown.fire()
+            }
             source.resume()
             return source
         }

@@ -127,13 +127,41 @@ import Testing
         #expect(try store.finish(job, worker: "w1", as: outcome))
     }
 
-    @Test func requeuesAndReleases() throws {
+    /// A requeue goes through release_job with its backoff (rounded up to whole seconds); a
+    /// release (not started) by PATCH, its attempt taken back.
+    @Test func requeuesThroughReleaseJobAndReleases() throws {
         let server = TestServer { _ in .json(200, [Self.job]) }
         defer { server.stop() }
         let store = try Self.store(server), job = Job(id: "j1", uploadID: "u1", attempts: 2)
-        #expect(try store.finish(job, worker: "w1", as: .requeued(error: "HTTP 503")))
+        #expect(try store.finish(job, worker: "w1", as: .requeued(error: "HTTP 503", retryIn: .milliseconds(12_300))))
         #expect(try store.finish(job, worker: "w1", as: .released))
-        #expect(server.requests[0].json == ["status": "queued", "error": "HTTP 503", "locked_by": nil, "lease_expires_at": nil])
+        #expect(server.requests[0].target == "/rest/v1/rpc/release_job")
+        #expect(server.requests[0].json == ["job_id": "j1", "worker_id": "w1", "error": "HTTP 503", "retry_in_seconds": 13])
         #expect(server.requests[1].json == ["status": "queued", "locked_by": nil, "lease_expires_at": nil, "attempts": 1])
+    }
+
+    /// release_job's [] is a lost lease.
+    @Test func releaseJobEmptyReplyIsALostLease() throws {
+        let server = TestServer { _ in .json(200, []) }
+        defer { server.stop() }
+        #expect(try !Self.store(server).finish(Job(id: "j1", uploadID: "u1"), worker: "w1", as: .requeued(error: "x")))
+    }
+
+    /// Without release_job: a PATCH with not_before; at the job's last attempt, failed instead.
+    @Test func requeueFallsBackToPatch() throws {
+        let server = TestServer { request in
+            request.path == "/rest/v1/rpc/release_job" ? Self.missingFunction : .json(200, [Self.job])
+        }
+        defer { server.stop() }
+        let store = try Self.store(server)
+        #expect(try store.finish(Job(id: "j1", uploadID: "u1", attempts: 1, maxAttempts: 3), worker: "w1",
+                                 as: .requeued(error: "HTTP 503", retryIn: .seconds(30))))
+        guard case .object(let body)? = server.requests[1].json else { Issue.record("no body"); return }
+        #expect(body["status"] == "queued" && body["error"] == "HTTP 503" && body["not_before"] != nil)
+        #expect(try store.finish(Job(id: "j1", uploadID: "u1", attempts: 3, maxAttempts: 3), worker: "w1",
+                                 as: .requeued(error: "HTTP 503", retryIn: .seconds(30))))
+        guard case .object(let last)? = server.requests[2].json else { Issue.record("no body"); return }
+        #expect(last["status"] == "failed")
+        #expect(server.requests.filter { $0.path == "/rest/v1/rpc/release_job" }.count == 1)
     }
 }

@@ -9,6 +9,7 @@ final class FakeStore: JobStore {
         var status = "queued"
         var lockedBy: String?
         var error: String?
+        var notBefore = ContinuousClock.now
     }
     struct State {
         var rows: [Row] = []
@@ -67,7 +68,7 @@ final class FakeStore: JobStore {
         onClaim()
         try fault("claim")
         return state.withLock { state in
-            guard let i = state.rows.firstIndex(where: { $0.status == "queued" }) else { return nil }
+            guard let i = state.rows.firstIndex(where: { $0.status == "queued" && $0.notBefore <= .now }) else { return nil }
             state.rows[i].status = "processing"
             state.rows[i].lockedBy = worker
             state.rows[i].job.attempts += 1
@@ -112,7 +113,9 @@ final class FakeStore: JobStore {
             switch outcome {
             case .completed: row.status = "completed"; row.error = nil
             case .failed(let error): row.status = "failed"; row.error = error
-            case .requeued(let error): row.status = "queued"; row.error = error; row.lockedBy = nil
+            case .requeued(let error, let retryIn):
+                row.status = "queued"; row.error = error; row.lockedBy = nil
+                row.notBefore = .now + retryIn
             case .released: row.status = "queued"; row.lockedBy = nil; row.job.attempts -= 1
             }
         }
