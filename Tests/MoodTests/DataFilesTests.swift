@@ -23,7 +23,7 @@ import TestSupport
 
         func put(_ directory: String, _ name: String) -> String {
             let path = directory + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data("x".utf8))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
             return path
         }
 
@@ -83,7 +83,7 @@ import TestSupport
         let source = Self.root.appendingPathComponent("Weights/emotion.bin").path
         try FileManager.default.copyItem(atPath: source, toPath: tree.share + "/yamnet.bin")   // any weight file
         let digest = String(repeating: "ab", count: 32)
-        FileManager.default.createFile(atPath: tree.share + "/yamnet.bin.json", contents: Data("{\"sha256\": \"\(digest)\"}".utf8))
+        #expect(FileManager.default.createFile(atPath: tree.share + "/yamnet.bin.json", contents: Data("{\"sha256\": \"\(digest)\"}".utf8)))
         let text = VersionReport.text(files: tree.files(["HOME": tree.base.path + "/home"]))
         let crc = try EmotionModel(path: source).checksum
         let hex = String(format: "%08x", crc)
