@@ -70,7 +70,7 @@ extension EmotionModel {
         let logits = prototypes.map { -(pow(valence - $0.valence, 2) + pow(arousal - $0.arousal, 2)) / temperature }
         let top = logits.max()!
         let weights = logits.map { exp($0 - top) }, total = weights.reduce(0, +)
-        let best = logits.firstIndex(of: top)!
+        let best = logits.firstIndex(of: top) ?? 0          // NaN (never equal) yields a non-finite result, not a trap
         let weak = evidence < 0.5
         return EmotionEstimate(
             arousal: arousal, valence: valence, emotion: prototypes[best].label,
