@@ -61,12 +61,14 @@ enum FuzzAnalysis {
     }
 
     /// The emotion model's weights (Weights/emotion.bin) and, when on, YAMNet with the golden tests'
-    /// seeded weights (`SeededWeights`: random but fixed; the plumbing is what is fuzzed).
+    /// seeded weights (`SeededWeights`: random but fixed; the plumbing is what is fuzzed), on two
+    /// threads where there are two cores.
     static func analyzer(_ configuration: FuzzConfiguration) throws -> MoodAnalyzer {
         let weights = configuration.root.appendingPathComponent("Weights")
         let emotion = try EmotionModel(path: weights.appendingPathComponent("emotion.bin").path)
         guard configuration.yamnet else { return MoodAnalyzer(yamnet: nil, classes: nil, emotion: emotion) }
-        return MoodAnalyzer(yamnet: try YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile)),
+        let threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+        return MoodAnalyzer(yamnet: try YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile), threads: threads),
                             classes: try ClassMap(path: weights.appendingPathComponent("yamnet_class_map.csv").path), emotion: emotion)
     }
 }

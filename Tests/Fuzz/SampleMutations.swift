@@ -5,6 +5,8 @@ import TestSupport
 /// full-scale squares and alternating full scale in every encoding; over one sample, a run, or all.
 enum SampleMutations {
     static let all = [floatValue, waveform]
+    /// Among the WAV mutations three times over, as only float seeds take `floatValue`.
+    static let weighted = all + all + all
 
     /// The samples of a WAV: the data chunk's bytes (clamped to the file), its format code (the
     /// extensible subformat's when 0xFFFE) and bytes per sample.

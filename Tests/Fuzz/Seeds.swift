@@ -8,7 +8,7 @@ enum Family: String, CaseIterable, Sendable {
 
     var mutations: [Mutation] {
         switch self {
-        case .wav: WAVMutations.all + SampleMutations.all
+        case .wav: WAVMutations.all + SampleMutations.weighted
         case .flac: FLACMutations.all
         case .mp3: MP3Mutations.all
         }
