@@ -608,7 +608,7 @@ enum FLACFile {
                     malformed("there is a second STREAMINFO block"))
         expectError(Array("fLaC".utf8) + FLACFile.block(0, FLACFile.streamInfo(rate: 0, channels: 1, bits: 16, total: 0,
                                                                                 md5: [UInt8](repeating: 0, count: 16)), last: true),
-                    malformed("STREAMINFO gives a sample rate of 0 Hz (not audio)"))
+                    .unsupportedSampleRate(path: p, rate: 0, range: SampleGuard.sampleRates))
         expectError(Array("fLaC".utf8) + FLACFile.block(0, FLACFile.streamInfo(rate: 8000, channels: 1, bits: 3, total: 0,
                                                                                 md5: [UInt8](repeating: 0, count: 16)), last: true),
                     malformed("STREAMINFO gives 3 bits per sample; FLAC allows 4 to 32"))
