@@ -70,8 +70,11 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "TestSupport"]),
         .testTarget(name: "WorkerMetricsTests", dependencies: ["WorkerMetrics", "Worker"]),
         .testTarget(name: "MoodTests", dependencies: ["mood", "Worker", "Analysis", "AudioIO", "Plot", "Emotion", "YAMNet", "TestSupport"]),
-        // Mutation fuzzing of the decoders' public paths, run in release by Scripts/fuzz.
-        .executableTarget(name: "fuzz-decoders", dependencies: ["AudioIO", "TestSupport"], path: "Tests/Fuzz"),
+        // Mutation fuzzing of the decoders' public paths and the whole analysis, run in release by Scripts/fuzz.
+        .executableTarget(name: "fuzz-analysis", dependencies: ["AudioIO", "Analysis", "Emotion", "YAMNet", "TestSupport"],
+                          path: "Tests/Fuzz"),
+        // Writes the hostile-input corpus (TestSupport/HostileFiles) for Scripts/hostile/run.
+        .executableTarget(name: "hostile-corpus", dependencies: ["TestSupport"], path: "Tests/HostileCorpus"),
     ],
     swiftLanguageModes: [.v6]
 )

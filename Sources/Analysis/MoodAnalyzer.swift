@@ -28,7 +28,8 @@ public final class MoodAnalyzer {
         classIndex = EmotionInput.classIndex(classes?.displayNames ?? [])
     }
 
-    /// Analyses the file at `path` within `limits`. `logMel`, when given, receives YAMNet's log-mel
+    /// Analyses the file at `path` within `limits`; throws `NonFiniteResultError` rather than
+    /// return a result with a NaN or infinite number. `logMel`, when given, receives YAMNet's log-mel
     /// frames as they are computed ([n, 64] rows, 10 ms apart; the buffer is valid during the call).
     public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
                         logMel: ((UnsafeBufferPointer<Float>) -> Void)? = nil,
@@ -53,8 +54,10 @@ public final class MoodAnalyzer {
         stream?.finish { scores.add($0) }
         let summary = file.finish()
         let duration = Double(samples) / Double(rate)
-        return assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
-                        segmentLength: segmentLength, scores: scores, duration: duration)
+        let result = assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,
+                              segmentLength: segmentLength, scores: scores, duration: duration)
+        try result.checkFinite()
+        return result
     }
 
     func assemble(summary: FeatureSummary, segments: [FeatureSummary], segmentLength: Double, scores: ScoreTracker,

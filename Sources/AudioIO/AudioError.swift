@@ -34,6 +34,11 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case ffmpegTimedOut(path: String, seconds: Double)
     /// An MP3 file in which no frame could be decoded; `reason` says why.
     case malformedMP3(path: String, reason: String)
+    /// The header declares a sample rate outside `range` (`SampleGuard.sampleRates`).
+    case unsupportedSampleRate(path: String, rate: Int, range: ClosedRange<Int>)
+    /// Decoded sample `index` (interleaved, from 0) is NaN, ±inf or over `limit` in magnitude
+    /// (`SampleGuard.maxMagnitude`); `value` as Swift prints it.
+    case sampleOutOfRange(path: String, index: Int, value: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -63,6 +68,11 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .ffmpegTimedOut(let p, let s):
             return "ffmpeg took longer than \(s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s)) s to decode \(p) and was stopped"
         case .malformedMP3(let p, let r): return "\(p) is not a decodable MP3 file: \(r)"
+        case .unsupportedSampleRate(let p, let rate, let range):
+            return "\(p) declares a sample rate of \(rate) Hz: rates from \(range.lowerBound) to \(range.upperBound) Hz are supported"
+        case .sampleOutOfRange(let p, let index, let value, let limit):
+            return "\(p): sample \(index) is \(value): samples must be finite and within ±\(limit) "
+                + "(float audio is nominally ±1)"
         }
     }
 }

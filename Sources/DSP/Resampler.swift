@@ -59,6 +59,11 @@ public final class ResamplerPlan: Sendable {
     public static let maxExactPhases = 1024
     /// Rows (less one) of the interpolated table.
     public static let interpolationPhases = 512
+    /// The most weights a plan stores (table and slopes: 64 MiB of floats). An exact table over it
+    /// is interpolated instead; a pair whose interpolated table is over it too (a filter of more
+    /// than 16,351 taps: downsampling from over ~1.3 MHz to 16 kHz) is refused. Every pair from
+    /// 4–768 kHz to 16 kHz fits: at most 1000 rows × 9424 taps (37.7 MB), designed in well under a second.
+    public static let maxWeights = 1 << 24
 
     /// [rows][taps] weights, row-major; rows = L, or interpolationPhases + 1 when interpolated.
     let table: [Float]
@@ -98,8 +103,12 @@ public final class ResamplerPlan: Sendable {
         let minimum = 2 * ((2 * downFactor + upFactor - 1) / upFactor)
         let taps = (max(Int(order.rounded(.up)), minimum, 8) + 7) / 8 * 8
         self.taps = taps
-        isInterpolated = upFactor > Self.maxExactPhases
+        isInterpolated = upFactor > Self.maxExactPhases || upFactor * taps > Self.maxWeights
         let rows = isInterpolated ? Self.interpolationPhases + 1 : upFactor
+        guard rows * taps * (isInterpolated ? 2 : 1) <= Self.maxWeights else {
+            throw .invalidParameter("resampler rates \(inputRate) → \(outputRate) Hz need a filter of \(taps) taps "
+                                    + "(at most \(Self.maxWeights / (2 * rows)) are designed)")
+        }
         let denominator = Double(isInterpolated ? Self.interpolationPhases : upFactor)
         // Weights in double precision, rounded once to float.
         let k = Double(taps / 2), band = cutoff / Double(inputRate), beta = self.beta

@@ -75,7 +75,7 @@ struct SummaryAccumulator {
             let (mean, sd) = gated.moments(feature.rawValue, fromBin: gate)
             return Functionals(mean: mean, sd: sd, cv: ratioScale ? (mean != 0 ? sd / abs(mean) : 0) : nil)
         }
-        let loudnessGate = Int(((threshold - loudness.lower) / loudness.width).rounded())
+        let loudnessGate = binIndex(((threshold - loudness.lower) / loudness.width).rounded(), count: loudness.counts.count)
         let percentile = { (q: Double) in loudness.quantile(q, fromBin: loudnessGate) ?? threshold }
         let chroma = (0..<Chroma.classes).map { gated.moments(Gated.allCases.count + $0, fromBin: gate).mean }
         return FeatureSummary(

@@ -173,7 +173,7 @@ import TestSupport
         expectError(WAVFile.simple(code: 1, channels: 0, bits: 16, payload: []),
                     .malformed(path: p, reason: "the fmt chunk declares 0 channels"))
         expectError(WAVFile.simple(code: 1, rate: 0, bits: 16, payload: []),
-                    .malformed(path: p, reason: "the fmt chunk declares a sample rate of 0 Hz"))
+                    .unsupportedSampleRate(path: p, rate: 0, range: SampleGuard.sampleRates))
         expectError(WAVFile.simple(code: 2, bits: 4, payload: []), .unsupportedEncoding(path: p, format: 2, bits: 4))
         expectError(WAVFile.simple(code: 1, bits: 12, payload: []), .unsupportedEncoding(path: p, format: 1, bits: 12))
         expectError(WAVFile.simple(code: 3, bits: 16, payload: []), .unsupportedEncoding(path: p, format: 3, bits: 16))

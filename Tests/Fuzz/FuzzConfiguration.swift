@@ -5,14 +5,17 @@ import Foundation
 /// - `MOOD_FUZZ_INPUTS`: inputs to run (default 20000, the floor for CI);
 /// - `MOOD_FUZZ_FIRST`: the first input's index (default 0), to rerun one input alone;
 /// - `MOOD_FUZZ_SEED`: the run seed (decimal or 0x-hex; default fixed, so every run is the same);
-/// - `MOOD_FUZZ_DEADLINE`: seconds one input may take on both paths together (default 10; a
-///   release build takes well under a second on every input);
-/// - `MOOD_FUZZ_DIR`: where the current input and reproducers are written (default .build/fuzz).
+/// - `MOOD_FUZZ_DEADLINE`: wall-clock seconds one input may take on its three paths together
+///   (default 30: a release build spends at most ~1.2 s of CPU on any input — 60 s of 6-channel
+///   audio decoded twice and analysed — and a loaded CI machine may stretch that several times);
+/// - `MOOD_FUZZ_DIR`: where the current input and reproducers are written (default .build/fuzz);
+/// - `MOOD_FUZZ_YAMNET`: 0 to analyse without YAMNet (default 1: with the seeded test weights).
 struct FuzzConfiguration {
     var inputs = 20_000
     var first = 0
     var runSeed: UInt64 = 0x4D4F_4F44
-    var deadline = 10.0
+    var deadline = 30.0
+    var yamnet = true
     /// The repository, found from this file's path.
     var root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var directory: URL
@@ -38,6 +41,7 @@ struct FuzzConfiguration {
             deadline = seconds
         }
         if let path = environment["MOOD_FUZZ_DIR"] { directory = URL(fileURLWithPath: path) }
+        if let n = try number("MOOD_FUZZ_YAMNET") { yamnet = n != 0 }
     }
 
     /// The command that rebuilds and runs input `index` alone.

@@ -1,3 +1,4 @@
+import Analysis
 import AudioIO
 import Foundation
 
@@ -11,22 +12,33 @@ enum Outcome: Equatable {
     var label: String {
         switch self {
         case .decoded: "decoded"
-        case .failed(.audio(let error)): Mirror(reflecting: error).children.first?.label ?? "\(error)"
-        case .failed(let error): Mirror(reflecting: error).children.first?.label ?? "\(error)"
+        case .failed(.audio(let error)): Self.label(error)
+        case .failed(let error): Self.label(error)
         }
+    }
+
+    /// An error's enum case ("malformedFLAC"), else its type's name.
+    static func label(_ error: any Error) -> String {
+        if case .audio(let inner)? = error as? AudioStreamError { return label(inner) }
+        let mirror = Mirror(reflecting: error)
+        return mirror.displayStyle == .enum ? mirror.children.first?.label ?? "\(error)" : "\(type(of: error))"
     }
 }
 
-/// Runs an input through the public paths, `AudioDecoder.decode` on its bytes and `AudioStream`
-/// on its file (both without ffmpeg), and checks how they end.
+/// Runs an input through the public paths, `AudioDecoder.decode` on its bytes, `AudioStream` on
+/// its file and the whole analysis (`MoodAnalyzer.analyze`) on its file (all without ffmpeg), and
+/// checks how they end.
 struct Harness {
     let configuration: FuzzConfiguration
     /// The input's file (`Workspace.current`); also the path in every error message.
     let path: String
+    let analyzer: MoodAnalyzer
 
     struct Run {
         var decode: Outcome
         var stream: Outcome
+        /// "result", or the analysis error's case.
+        var analysis = ""
         /// Broken expectations; empty when the input passed.
         var problems: [String] = []
     }
@@ -37,7 +49,30 @@ struct Harness {
         let stream = self.stream(&problems)
         var run = Run(decode: decode, stream: stream, problems: problems)
         check(input.bytes, &run)
+        analyze(&run)
         return run
+    }
+
+    /// The analysis must give a result whose numbers are all finite and that encodes as JSON
+    /// where the stream decoded (unless a sample is outside the sample policy), and fail with a
+    /// typed error where the stream failed.
+    func analyze(_ run: inout Run) {
+        do {
+            let result = try analyzer.analyze(path: path, limits: configuration.limits, ffmpeg: nil)
+            _ = try JSONEncoder().encode(result)
+            run.analysis = "result"
+            if case .failed(let error) = run.stream { run.problems.append("analysis: a result where the stream failed with \(error)") }
+        } catch {
+            run.analysis = Outcome.label(error)
+            switch (error, run.stream) {
+            case (is NonFiniteResultError, _), (is EncodingError, _):
+                run.problems.append("analysis: \(error)")
+            case (AudioError.sampleOutOfRange, .decoded), (_, .failed):
+                break
+            default:
+                run.problems.append("analysis: failed with \(error) where the stream decoded")
+            }
+        }
     }
 
     func decodeWhole(_ bytes: [UInt8]) -> Outcome {
@@ -81,7 +116,7 @@ struct Harness {
     func check(_ bytes: [UInt8], _ run: inout Run) {
         for (name, outcome) in [("decode", run.decode), ("stream", run.stream)] {
             guard case .decoded(let rate, let channels, let samples, _) = outcome else { continue }
-            if !(1...8).contains(channels) || rate <= 0 || samples % channels != 0 {
+            if !(1...8).contains(channels) || !SampleGuard.sampleRates.contains(rate) || samples % channels != 0 {
                 run.problems.append("\(name): \(samples) samples, \(channels) channels at \(rate) Hz")
             }
             if name == "decode", samples > configuration.maxSamples {

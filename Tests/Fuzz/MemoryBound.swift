@@ -2,7 +2,9 @@ import AudioIO
 import Foundation
 
 /// The peak RSS a run may reach, derived from its limits: what the process held before the first
-/// input (`baseline`), 64 MiB for the runtime, allocator and decoder work buffers, and for the
+/// input (`baseline`, the analyzer's weights loaded), 64 MiB for the runtime, allocator and decoder
+/// work buffers, 64 MiB for the analysis (the resampler's plan: at most 2^24 weights; YAMNet's and
+/// the features' buffers are allocated before the baseline or are small), and for the
 /// largest input at once its bytes four times (the input, its file, the stream's copy, a mutated
 /// copy) and 12 bytes for each sample it may decode (a float, twice over for an array's spare
 /// capacity, once more for the old buffer while it grows). The samples an input may decode:
@@ -29,8 +31,8 @@ struct MemoryBound {
         largest = max(largest, 4 * input.bytes.count + 12 * samples)
     }
 
-    var bytes: Int { baseline + 64 << 20 + largest }
-    var derivation: String { "baseline \(baseline >> 20) MiB + 64 MiB + \(largest >> 20) MiB for the largest input's bytes and samples" }
+    var bytes: Int { baseline + 128 << 20 + largest }
+    var derivation: String { "baseline \(baseline >> 20) MiB + 64 + 64 MiB + \(largest >> 20) MiB for the largest input's bytes and samples" }
 
     /// The most memory resident at once so far (getrusage's ru_maxrss: KiB on Linux, bytes on macOS).
     static func peakRSS() -> Int {

@@ -8,7 +8,7 @@ enum Family: String, CaseIterable, Sendable {
 
     var mutations: [Mutation] {
         switch self {
-        case .wav: WAVMutations.all
+        case .wav: WAVMutations.all + SampleMutations.weighted
         case .flac: FLACMutations.all
         case .mp3: MP3Mutations.all
         }
@@ -24,9 +24,14 @@ struct Seed: Sendable {
 
 enum Seeds {
     /// The committed vectors (`Tests/Vectors/flac/*.flac`, `Tests/Vectors/mp3/*.mp3`,
-    /// `Samples/*.wav`) under `root`, and the WAVs of `synthesizedWAVs`.
+    /// `Samples/*.wav`) under `root`, the WAVs of `synthesizedWAVs` and the hostile corpus
+    /// (`HostileFiles`: extreme values and rates, lying headers).
     static func load(root: URL) throws -> [Family: [Seed]] {
         var seeds: [Family: [Seed]] = [.wav: synthesizedWAVs()]
+        for file in HostileFiles.all {
+            guard let family = Family.allCases.first(where: { file.name.hasSuffix("." + $0.rawValue.lowercased()) }) else { continue }
+            seeds[family, default: []].append(Seed(name: "hostile " + file.name, family: family, bytes: file.bytes))
+        }
         for (family, folder, ext) in [(Family.flac, "Tests/Vectors/flac", "flac"), (.mp3, "Tests/Vectors/mp3", "mp3"),
                                       (.wav, "Samples", "wav")] {
             let directory = root.appendingPathComponent(folder)

@@ -4,7 +4,7 @@ import Foundation
 struct Summary {
     var inputs = 0
     var families: [String: Int] = [:], detected: [String: Int] = [:], mutations: [String: Int] = [:]
-    var decode: [String: Int] = [:], stream: [String: Int] = [:]
+    var decode: [String: Int] = [:], stream: [String: Int] = [:], analysis: [String: Int] = [:]
     var failed = 0
     var slowest = (seconds: 0.0, input: "")
     var largestInput = 0
@@ -18,6 +18,7 @@ struct Summary {
         for m in input.mutations { mutations[String(m.prefix { $0 != " " }), default: 0] += 1 }
         decode[run.decode.label, default: 0] += 1
         stream[run.stream.label, default: 0] += 1
+        analysis[run.analysis, default: 0] += 1
         if !run.problems.isEmpty { failed += 1 }
         if seconds > slowest.seconds { slowest = (seconds, input.description) }
         largestInput = max(largestInput, input.bytes.count)
@@ -36,6 +37,7 @@ struct Summary {
           mutations: \(Self.counts(mutations))
           AudioDecoder.decode: \(Self.counts(decode))
           AudioStream: \(Self.counts(stream))
+          MoodAnalyzer.analyze: \(Self.counts(analysis))
           slowest input: \(String(format: "%.3f", slowest.seconds)) s, \(slowest.input.prefix(300))
           largest input: \(largestInput) bytes
         """

@@ -74,9 +74,7 @@ struct FLACStreamInfo: Equatable {
         bitsPerSample = Int(packed >> 36 & 31) + 1
         totalSamples = packed & ((1 << 36) - 1)
         md5 = Array(b[18..<34])
-        guard sampleRate > 0 else {
-            throw .malformedFLAC(path: path, reason: "STREAMINFO gives a sample rate of 0 Hz (not audio)")
-        }
+        try SampleGuard.checkRate(sampleRate, path: path)
         guard bitsPerSample >= 4 else {
             throw .malformedFLAC(path: path, reason: "STREAMINFO gives \(bitsPerSample) bits per sample; FLAC allows 4 to 32")
         }

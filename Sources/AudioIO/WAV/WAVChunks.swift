@@ -51,6 +51,9 @@ struct WAVLayout {
 struct DS64 {
     var data: UInt64
     var table: [UInt32: UInt64] = [:]
+    /// The most table entries read. A table lists the chunks over 4 GiB other than `data` (a
+    /// handful in practice); a longer one is refused rather than hashed entry by entry.
+    static let maxEntries = 256
 
     init(_ r: some CheckedReader, at body: Int, size: UInt64) throws(AudioError) {
         guard size >= 28 else { throw r.malformed("the ds64 chunk is \(size) bytes; at least 28 are needed") }
@@ -58,6 +61,9 @@ struct DS64 {
         let entries = Int(try r.u32(body + 24, in: "ds64 chunk"))
         guard UInt64(entries) * 12 <= size - 28, r.has(entries * 12, at: body + 28) else {
             throw r.malformed("the ds64 table of \(entries) entries does not fit in the file")
+        }
+        guard entries <= Self.maxEntries else {
+            throw r.malformed("the ds64 table has \(entries) entries; at most \(Self.maxEntries) are read")
         }
         for i in 0..<entries {
             table[try r.u32(body + 28 + 12 * i, in: "ds64 table")] = try r.u64(body + 32 + 12 * i, in: "ds64 table")

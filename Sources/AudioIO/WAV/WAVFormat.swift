@@ -94,7 +94,7 @@ struct WAVFormat {
         guard channels <= WAVDecoder.maxChannels else {
             throw .tooManyChannels(path: r.path, channels: channels, limit: WAVDecoder.maxChannels)
         }
-        guard rate > 0 else { throw r.malformed("the fmt chunk declares a sample rate of 0 Hz") }
+        try SampleGuard.checkRate(rate, path: r.path)
         guard let encoding = WAVEncoding(code: code, bits: bits) else {
             throw .unsupportedEncoding(path: r.path, format: code, bits: bits)
         }

@@ -16,7 +16,7 @@ struct GatedMoments {
         squares = sum
     }
 
-    static func bin(loudness: Double) -> Int { min(bins - 1, max(0, Int((loudness - lowerDB).rounded(.down)))) }
+    static func bin(loudness: Double) -> Int { binIndex(loudness - lowerDB, count: bins) }
 
     /// Adds one frame's `values` (`features` of them) at loudness `loudness` dB.
     mutating func add(_ values: [Double], loudness: Double) {

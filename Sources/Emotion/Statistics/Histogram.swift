@@ -11,7 +11,7 @@ struct Histogram {
         counts = [Int](repeating: 0, count: Int(((upper - lower) / width).rounded(.up)))
     }
 
-    func bin(of x: Double) -> Int { min(counts.count - 1, max(0, Int(((x - lower) / width).rounded(.down)))) }
+    func bin(of x: Double) -> Int { binIndex((x - lower) / width, count: counts.count) }
 
     mutating func add(_ x: Double) {
         counts[bin(of: x)] += 1
