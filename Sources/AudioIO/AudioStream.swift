@@ -20,12 +20,17 @@ public enum AudioStreamError: Error, Equatable, CustomStringConvertible {
     /// The audio is over `AudioLimits.maxSeconds` (`limit`): it lasts `seconds`, as its header
     /// declares, or at least `seconds` when that is found while reading.
     case tooLong(path: String, seconds: Double, limit: Double)
+    /// Sample `index` of the waveform a `WaveformReader` makes of the file (at its output rate,
+    /// `seconds` into the audio) is NaN or infinite.
+    case nonFiniteSample(path: String, index: Int, seconds: Double, value: Float)
 
     public var description: String {
         switch self {
         case .audio(let error): return error.description
         case .tooLong(let path, let seconds, let limit):
             return "\(path) lasts \(Self.duration(seconds)), over the duration limit of \(Self.duration(limit))"
+        case .nonFiniteSample(let path, let index, let seconds, let value):
+            return "\(path): waveform sample \(index) (at \(Self.duration(seconds))) is \(value): audio must be finite"
         }
     }
 

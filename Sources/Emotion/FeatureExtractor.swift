@@ -77,15 +77,10 @@ public final class FeatureExtractor {
         buffer = [Float](repeating: 0, count: config.halfContext)
     }
 
-    /// Adds the next samples and computes every frame they complete. Throws
-    /// `DSPError.nonFiniteSample` (index counted from the start of the file) before using any
-    /// sample of a chunk that holds NaN or ±inf.
-    public func process(_ chunk: UnsafeBufferPointer<Float>) throws(DSPError) {
-        do {
-            try checkFinite(chunk)
-        } catch .nonFiniteSample(let index, let value) {
-            throw .nonFiniteSample(index: samples + index, value: value)
-        }
+    /// Adds the next samples and computes every frame they complete. Nothing is checked here: the
+    /// samples were found finite where they entered (`FiniteSamples`, e.g. a `WaveformReader`).
+    public func process(_ chunk: FiniteSamples) {
+        let chunk = chunk.buffer
         for (i, x) in chunk.enumerated() where abs(x) >= config.clipLevel {
             clipped += 1
             if segmentFrames > 0 { segmentClipped[(samples + i) / (segmentFrames * config.hop), default: 0] += 1 }
@@ -99,6 +94,13 @@ public final class FeatureExtractor {
             while nextFrame * config.hop + config.halfContext <= samples { computeFrame() }
             discardConsumed()
         }
+    }
+
+    /// `process` for a caller's raw samples, checked here, at the public boundary: throws
+    /// `DSPError.nonFiniteSample` (index counted from the start of the file) before using any
+    /// sample of a chunk that holds NaN or ±inf.
+    public func process(_ chunk: UnsafeBufferPointer<Float>) throws(DSPError) {
+        process(try FiniteSamples(checking: chunk, firstIndex: samples))
     }
 
     public func process(_ chunk: [Float]) throws(DSPError) {
@@ -122,7 +124,7 @@ public final class FeatureExtractor {
         let k = (nextFrame - 1) / segmentFrames, length = segmentFrames * config.hop
         let count = min(length, samples - k * length)
         segments.append(segment.finish(samples: count, clipped: segmentClipped.removeValue(forKey: k) ?? 0))
-        segment = SummaryAccumulator(config: config)
+        segment.reset()
     }
 
     /// Frames and summary of a whole waveform.

@@ -13,6 +13,12 @@ struct Histogram {
 
     func bin(of x: Double) -> Int { min(counts.count - 1, max(0, Int(((x - lower) / width).rounded(.down)))) }
 
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        for b in counts.indices { counts[b] = 0 }
+        total = 0
+    }
+
     mutating func add(_ x: Double) {
         counts[bin(of: x)] += 1
         total += 1
