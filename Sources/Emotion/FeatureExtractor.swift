@@ -12,8 +12,19 @@ import DSP
 /// has arrived. Per frame: a 25 ms Hann spectrum (loudness, centroid, roll-off, flatness, flux,
 /// alpha ratio, Hammarberg index, slopes, onset strength), RMS and zero-crossing rate over the
 /// same 25 ms, a 64 ms Hann spectrum (chroma) and a 64 ms pitch frame (YIN F0, voicing, HNR,
-/// intensity). All plans and buffers are made once, at init. One instance analyses one file at a
-/// time; it is not thread-safe.
+/// intensity). All plans and buffers are made once, at init, and nothing is allocated per frame or
+/// per segment in steady state (only `segments` and the kept `frames` grow). One instance analyses
+/// one file at a time; it is not thread-safe.
+///
+/// Spectra shared: the one 25 ms spectrum feeds every spectral feature (loudness, centroid,
+/// roll-off, flatness, flux, alpha ratio, Hammarberg, slopes, onset strength). Not shared, because
+/// their conventions differ: the 64 ms chroma spectrum (Hann, 1024 points) and YIN's 2048-point
+/// transform of the rectangular 64 ms frame (YIN skips frames under `pitchFloorDB`, which chroma
+/// still needs); and YAMNet's STFT (TensorFlow-exact arithmetic, frames starting at 160·i, not
+/// centred, so its frames sit 200 samples = 1.25 hops off these).
+///
+/// Validation: `process(FiniteSamples)` checks nothing (the `WaveformReader` checked the samples
+/// where they entered); `process` of raw samples is the public boundary that checks them.
 ///
 /// With `segmentFrames` > 0 the same frames also feed a summary per segment: segment k holds
 /// frames k·segmentFrames ..< (k + 1)·segmentFrames, i.e. the samples centred there, and is closed
