@@ -28,9 +28,12 @@ public final class MoodAnalyzer {
         classIndex = EmotionInput.classIndex(classes?.displayNames ?? [])
     }
 
-    /// Analyses the file at `path` within `limits`; throws `NonFiniteResultError` rather than
-    /// return a result with a NaN or infinite number. `logMel`, when given, receives YAMNet's log-mel
-    /// frames as they are computed ([n, 64] rows, 10 ms apart; the buffer is valid during the call).
+    /// Analyses the file at `path` within `limits`. `logMel`, when given, receives YAMNet's log-mel
+    /// frames as they are computed ([n, 64] rows, 10 ms apart; the buffer is valid during the call):
+    /// YAMNet's own front end observed (`YAMNetStream`'s frame hook), or, without YAMNet weights, a
+    /// `LogMelStream` run for it alone; the frames are the same either way. Samples are checked
+    /// once, by the `WaveformReader` behind `streamWaveform`; throws `NonFiniteResultError` rather
+    /// than return a result with a NaN or infinite number.
     public func analyze(path: String, limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(),
                         logMel: ((UnsafeBufferPointer<Float>) -> Void)? = nil,
                         progress: (Double) -> Void = { _ in }) throws -> MoodResult {
@@ -43,15 +46,16 @@ public final class MoodAnalyzer {
                                   segmentSeconds: segmentLength)
         let file = try FeatureExtractor(config: features, keepFrames: false, segmentFrames: segmentFrames)
         var samples = 0
-        let spectrogram = try logMel.map { _ in LogMelStream(spectrogram: try LogMelSpectrogram()) }
+        let observe = { (rows: UnsafeBufferPointer<Float>) -> Void in logMel?(rows) }
+        let spectrogram = try stream == nil ? logMel.map { _ in LogMelStream(spectrogram: try LogMelSpectrogram()) } : nil
         defer { stream?.reset() }
         try streamWaveform(path, sampleRate: rate, limits: limits, ffmpeg: ffmpeg, progress: progress) { chunk in
             samples += chunk.count
-            try stream?.process(chunk) { scores.add($0) }
-            try file.process(chunk)
-            try chunk.withUnsafeBufferPointer { c throws(DSPError) in try spectrogram?.process(c) { logMel?($0) } }
+            stream?.process(chunk, frames: observe) { scores.add($0) }
+            file.process(chunk)
+            spectrogram?.process(chunk, frames: observe)
         }
-        stream?.finish { scores.add($0) }
+        stream?.finish(frames: observe) { scores.add($0) }
         let summary = file.finish()
         let duration = Double(samples) / Double(rate)
         let result = assemble(summary: summary, segments: file.segments.isEmpty ? [summary] : file.segments,

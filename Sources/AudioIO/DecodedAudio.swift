@@ -19,17 +19,20 @@ public struct DecodedAudio: Sendable, Equatable {
     /// in float64, then float32), so the sum and division run in Double and round once.
     public func mono() -> [Float] {
         guard channels > 1 else { return channels == 1 ? samples : [] }
-        let n = frames, c = channels
         return samples.withUnsafeBufferPointer { s in
-            [Float](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n {
-                    var sum = 0.0
-                    for j in 0..<c { sum += Double(s[i * c + j]) }
-                    out[i] = Float(sum / Double(c))
-                }
-                initialized = n
+            [Float](unsafeUninitializedCapacity: frames) { out, initialized in
+                Self.downmix(s, channels: channels, into: out.baseAddress!)
+                initialized = frames
             }
         }
     }
-}
 
+    /// `mono()` of interleaved `samples` into `out` (samples.count / channels values).
+    static func downmix(_ samples: UnsafeBufferPointer<Float>, channels c: Int, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<(samples.count / c) {
+            var sum = 0.0
+            for j in 0..<c { sum += Double(samples[i * c + j]) }
+            out[i] = Float(sum / Double(c))
+        }
+    }
+}

@@ -203,38 +203,64 @@ public final class Resampler {
 
     /// As `process(_:)` for an array: takes `chunk`, returns the outputs that became complete.
     public func process(_ chunk: UnsafeBufferPointer<Float>) -> [Float] {
+        // Capacity ≥ 1: a non-nil buffer even when no output is ready.
+        [Float](unsafeUninitializedCapacity: max(1, outputCount(afterTaking: chunk.count))) { out, initialized in
+            initialized = process(chunk, into: out.baseAddress!)
+        }
+    }
+
+    /// How many outputs `process(_:into:)` writes for a chunk of `count` more input samples.
+    public func outputCount(afterTaking count: Int) -> Int {
+        plan.isIdentity ? count : readyCount(inputCount: inputCount + count)
+    }
+
+    /// How many outputs `finish(into:)` writes now.
+    public var pendingCount: Int {
+        plan.isIdentity ? 0 : max(plan.outputCount(inputCount: inputCount) - outputCount, 0)
+    }
+
+    /// Takes `chunk` and writes the outputs that became complete to `out`, which the caller owns
+    /// and sizes to `outputCount(afterTaking: chunk.count)` (dr_flac's `read_pcm_frames_f32` style:
+    /// nothing is allocated). Returns how many were written.
+    @discardableResult
+    public func process(_ chunk: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) -> Int {
+        guard let source = chunk.baseAddress else { return 0 }
         if plan.isIdentity {
+            out.update(from: source, count: chunk.count)
             inputCount += chunk.count; outputCount += chunk.count
-            return Array(chunk)
+            return chunk.count
         }
-        let total = readyCount(inputCount: inputCount + chunk.count)
-        return [Float](unsafeUninitializedCapacity: total) { out, initialized in
-            var written = 0, offset = 0
-            while offset < chunk.count {
-                let piece = min(chunk.count - offset, Self.slice)
-                append(chunk.baseAddress! + offset, count: piece)
-                inputCount += piece
-                offset += piece
-                let ready = readyCount(inputCount: inputCount)
-                emit(ready, into: out.baseAddress! + written)
-                written += ready
-            }
-            initialized = written
+        var written = 0, offset = 0
+        while offset < chunk.count {
+            let piece = min(chunk.count - offset, Self.slice)
+            append(piece) { $0.update(from: source + offset, count: piece) }
+            inputCount += piece
+            offset += piece
+            let ready = readyCount(inputCount: inputCount)
+            emit(ready, into: out + written)
+            written += ready
         }
+        return written
     }
 
     /// Ends the stream: returns the remaining outputs (the input continues with zeros), so that
     /// the stream's outputs number floor(inputCount·L/M) in all; then resets.
     public func finish() -> [Float] {
-        defer { reset() }
-        if plan.isIdentity { return [] }
-        let total = max(plan.outputCount(inputCount: inputCount) - outputCount, 0)
-        let zeros = [Float](repeating: 0, count: plan.lookahead)
-        zeros.withUnsafeBufferPointer { append($0.baseAddress!, count: $0.count) }
-        return [Float](unsafeUninitializedCapacity: total) { out, initialized in
-            emit(total, into: out.baseAddress!)
-            initialized = total
+        [Float](unsafeUninitializedCapacity: max(1, pendingCount)) { out, initialized in
+            initialized = finish(into: out.baseAddress!)
         }
+    }
+
+    /// `finish` into `out`, sized by the caller to `pendingCount`; returns how many outputs were
+    /// written, then resets.
+    @discardableResult
+    public func finish(into out: UnsafeMutablePointer<Float>) -> Int {
+        defer { reset() }
+        let total = pendingCount
+        guard total > 0 else { return 0 }
+        append(plan.lookahead) { $0.update(repeating: 0, count: plan.lookahead) }
+        emit(total, into: out)
+        return total
     }
 
     /// How many outputs from the next one on have their last tap n_j + K among the first
@@ -248,8 +274,9 @@ public final class Resampler {
         return room <= 0 ? 0 : (room + plan.downFactor - 1) / plan.downFactor
     }
 
-    /// Drops samples before the next output's first tap, then appends `count` samples.
-    private func append(_ samples: UnsafePointer<Float>, count: Int) {
+    /// Drops samples before the next output's first tap, then appends `count` samples, written
+    /// by `fill` at the destination it is given.
+    private func append(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) {
         let keep = min(max(base - plan.lookahead + 1 - bufferStart, 0), bufferCount)
         if keep > 0 {
             bufferCount -= keep
@@ -263,7 +290,7 @@ public final class Resampler {
             buffer.deallocate()
             buffer = grown
         }
-        (buffer + bufferCount).update(from: samples, count: count)
+        fill(buffer + bufferCount)
         bufferCount += count
     }
 

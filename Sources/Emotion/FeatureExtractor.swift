@@ -12,8 +12,19 @@ import DSP
 /// has arrived. Per frame: a 25 ms Hann spectrum (loudness, centroid, roll-off, flatness, flux,
 /// alpha ratio, Hammarberg index, slopes, onset strength), RMS and zero-crossing rate over the
 /// same 25 ms, a 64 ms Hann spectrum (chroma) and a 64 ms pitch frame (YIN F0, voicing, HNR,
-/// intensity). All plans and buffers are made once, at init. One instance analyses one file at a
-/// time; it is not thread-safe.
+/// intensity). All plans and buffers are made once, at init, and nothing is allocated per frame or
+/// per segment in steady state (only `segments` and the kept `frames` grow). One instance analyses
+/// one file at a time; it is not thread-safe.
+///
+/// Spectra shared: the one 25 ms spectrum feeds every spectral feature (loudness, centroid,
+/// roll-off, flatness, flux, alpha ratio, Hammarberg, slopes, onset strength). Not shared, because
+/// their conventions differ: the 64 ms chroma spectrum (Hann, 1024 points) and YIN's 2048-point
+/// transform of the rectangular 64 ms frame (YIN skips frames under `pitchFloorDB`, which chroma
+/// still needs); and YAMNet's STFT (TensorFlow-exact arithmetic, frames starting at 160·i, not
+/// centred, so its frames sit 200 samples = 1.25 hops off these).
+///
+/// Validation: `process(FiniteSamples)` checks nothing (the `WaveformReader` checked the samples
+/// where they entered); `process` of raw samples is the public boundary that checks them.
 ///
 /// With `segmentFrames` > 0 the same frames also feed a summary per segment: segment k holds
 /// frames k·segmentFrames ..< (k + 1)·segmentFrames, i.e. the samples centred there, and is closed
@@ -77,15 +88,10 @@ public final class FeatureExtractor {
         buffer = [Float](repeating: 0, count: config.halfContext)
     }
 
-    /// Adds the next samples and computes every frame they complete. Throws
-    /// `DSPError.nonFiniteSample` (index counted from the start of the file) before using any
-    /// sample of a chunk that holds NaN or ±inf.
-    public func process(_ chunk: UnsafeBufferPointer<Float>) throws(DSPError) {
-        do {
-            try checkFinite(chunk)
-        } catch .nonFiniteSample(let index, let value) {
-            throw .nonFiniteSample(index: samples + index, value: value)
-        }
+    /// Adds the next samples and computes every frame they complete. Nothing is checked here: the
+    /// samples were found finite where they entered (`FiniteSamples`, e.g. a `WaveformReader`).
+    public func process(_ chunk: FiniteSamples) {
+        let chunk = chunk.buffer
         for (i, x) in chunk.enumerated() where abs(x) >= config.clipLevel {
             clipped += 1
             if segmentFrames > 0 { segmentClipped[(samples + i) / (segmentFrames * config.hop), default: 0] += 1 }
@@ -99,6 +105,13 @@ public final class FeatureExtractor {
             while nextFrame * config.hop + config.halfContext <= samples { computeFrame() }
             discardConsumed()
         }
+    }
+
+    /// `process` for a caller's raw samples, checked here, at the public boundary: throws
+    /// `DSPError.nonFiniteSample` (index counted from the start of the file) before using any
+    /// sample of a chunk that holds NaN or ±inf.
+    public func process(_ chunk: UnsafeBufferPointer<Float>) throws(DSPError) {
+        process(try FiniteSamples(checking: chunk, firstIndex: samples))
     }
 
     public func process(_ chunk: [Float]) throws(DSPError) {
@@ -122,7 +135,7 @@ public final class FeatureExtractor {
         let k = (nextFrame - 1) / segmentFrames, length = segmentFrames * config.hop
         let count = min(length, samples - k * length)
         segments.append(segment.finish(samples: count, clipped: segmentClipped.removeValue(forKey: k) ?? 0))
-        segment = SummaryAccumulator(config: config)
+        segment.reset()
     }
 
     /// Frames and summary of a whole waveform.

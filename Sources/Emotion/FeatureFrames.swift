@@ -59,7 +59,7 @@ public struct FeatureFrames: Codable, Sendable, Equatable {
         voiced.append(frame.pitch.voiced)
         hnr.append(frame.pitch.hnr)
         onsetStrength.append(frame.onsetStrength)
-        chroma += frame.chroma
+        for c in 0..<Chroma.classes { chroma.append(frame.chroma[c]) }
     }
 }
 
@@ -78,5 +78,5 @@ struct FrameFeatures {
     var slope500To1500: Float = 0
     var pitch = PitchFrame()
     var onsetStrength: Float = 0
-    var chroma: [Float] = []
+    var chroma = PitchClasses()
 }

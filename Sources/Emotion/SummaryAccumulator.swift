@@ -8,9 +8,11 @@ struct SummaryAccumulator {
     private enum Gated: Int, CaseIterable {
         case loudness, stevensLoudness, rms, zeroCrossingRate, centroid, rolloff, flatness, flux
         case alphaRatio, hammarberg, slope0To500, slope500To1500, voiced
+        /// `allCases.count`, kept (`allCases` builds an array per call).
+        static let count = allCases.count
     }
     private let config: FeatureConfig
-    private var gated = GatedMoments(features: Gated.allCases.count + Chroma.classes)
+    private var gated = GatedMoments(features: Gated.count + Chroma.classes)
     /// Loudness and pitch-frame intensity, dB; F0 in semitones re 27.5 Hz.
     private var loudness = Histogram(lower: -120, upper: 10, width: 0.05)
     private var intensity = Histogram(lower: -120, upper: 10, width: 0.05)
@@ -20,16 +22,18 @@ struct SummaryAccumulator {
     private var onsets: OnsetDetector
     private var syllables = SyllableNuclei()
     private var frames = 0
+    /// One frame's gated values, rewritten by each `add` (allocated once).
+    private var values: [Double]
 
     init(config: FeatureConfig) {
         self.config = config
         tempo = TempoEstimator(frameRate: config.frameRate)
         onsets = OnsetDetector(frameRate: config.frameRate)
+        values = [Double](repeating: 0, count: gated.features)
     }
 
     mutating func add(_ frame: FrameFeatures) {
         frames += 1
-        var values = [Double](repeating: 0, count: gated.features)
         values[Gated.loudness.rawValue] = Double(frame.loudness)
         values[Gated.stevensLoudness.rawValue] = pow(10, 0.03 * Double(frame.loudness))
         values[Gated.rms.rawValue] = Double(frame.rms)
@@ -43,7 +47,7 @@ struct SummaryAccumulator {
         values[Gated.slope0To500.rawValue] = Double(frame.slope0To500)
         values[Gated.slope500To1500.rawValue] = Double(frame.slope500To1500)
         values[Gated.voiced.rawValue] = frame.pitch.voiced ? 1 : 0
-        for (c, x) in frame.chroma.enumerated() { values[Gated.allCases.count + c] = Double(x) }
+        for c in 0..<Chroma.classes { values[Gated.count + c] = Double(frame.chroma[c]) }
         gated.add(values, loudness: Double(frame.loudness))
         loudness.add(Double(frame.loudness))
         intensity.add(Double(frame.pitch.level))
@@ -65,6 +69,13 @@ struct SummaryAccumulator {
         return summarize(samples: samples, clipped: clipped)
     }
 
+    /// Starts over for the next segment, keeping every buffer (nothing allocated per segment).
+    mutating func reset() {
+        gated.reset(); loudness.reset(); intensity.reset(); semitones.reset()
+        (f0Sum, f0Squares, hnrSum, frames) = (0, 0, 0, 0)
+        tempo.reset(); onsets.reset(); syllables.reset()
+    }
+
     private func summarize(samples: Int, clipped: Int) -> FeatureSummary {
         let duration = Double(samples) / Double(config.sampleRate)
         let p99 = loudness.quantile(0.99) ?? -.infinity
@@ -77,7 +88,7 @@ struct SummaryAccumulator {
         }
         let loudnessGate = binIndex(((threshold - loudness.lower) / loudness.width).rounded(), count: loudness.counts.count)
         let percentile = { (q: Double) in loudness.quantile(q, fromBin: loudnessGate) ?? threshold }
-        let chroma = (0..<Chroma.classes).map { gated.moments(Gated.allCases.count + $0, fromBin: gate).mean }
+        let chroma = (0..<Chroma.classes).map { gated.moments(Gated.count + $0, fromBin: gate).mean }
         return FeatureSummary(
             durationSeconds: duration,
             frames: frames,

@@ -38,9 +38,15 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// Compact JSON with sorted keys.
     public var data: Data {
+        try! Self.encoded(self)        // every case encodes (non-finite numbers as null)
+    }
+
+    /// `value` as compact JSON with sorted keys, unescaped slashes: the worker's request bodies.
+    /// Throws what `JSONEncoder` throws (e.g. for a non-finite Double).
+    public static func encoded<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try! encoder.encode(self)        // every case encodes (non-finite numbers as null)
+        return try encoder.encode(value)
     }
 }
 

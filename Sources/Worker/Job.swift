@@ -78,7 +78,7 @@ public protocol JobStore: Sendable {
     /// Writes the upload's audio into `file`, at most `maxBytes` of it.
     func download(_ upload: Upload, to file: FileHandle, maxBytes: Int) throws
     /// Writes the job's prediction; writing it again replaces it (idempotent).
-    func savePrediction(for job: Job, result: JSONObject) throws
+    func savePrediction(for job: Job, result: JobResult) throws
     /// Ends `worker`'s hold on the job as `outcome`; false when `worker` no longer held it.
     func finish(_ job: Job, worker: String, as outcome: JobOutcome) throws -> Bool
     /// Checks the store can be reached with this configuration, claiming nothing.

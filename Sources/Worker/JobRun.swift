@@ -112,7 +112,7 @@ struct JobRun {
         }
         lap("download")
         guard !lease.isLost else { throw JobFailure.leaseLost(predictionWritten: false) }
-        let result: JSONObject
+        let result: JobResult
         do {
             result = try await onThread { [analyzer = worker.analyzer] in try analyzer.analyze(path: file.path) }
         } catch is CancellationError {

@@ -34,19 +34,24 @@ public final class SupabaseClient: Sendable {
     /// `PATCH /rest/v1/{table}?{filters}` with `body`. A PATCH matching no row succeeds: `[]`
     /// under `return=representation`.
     public func update(_ table: String, _ query: [QueryItem], _ body: JSONValue, prefer: [String]) throws(SupabaseError) -> Data {
-        try rest("PATCH", table, query, body: body, prefer: prefer)
+        try rest("PATCH", table, query, body: body.data, prefer: prefer)
     }
 
     /// `POST /rest/v1/{table}?{query}` with `body`: an insert, or an upsert with
     /// `Prefer: resolution=merge-duplicates` and `on_conflict`.
     public func insert(_ table: String, _ query: [QueryItem], _ body: JSONValue, prefer: [String]) throws(SupabaseError) -> Data {
+        try rest("POST", table, query, body: body.data, prefer: prefer)
+    }
+
+    /// `insert` of a body already encoded as JSON.
+    public func insert(_ table: String, _ query: [QueryItem], json body: Data, prefer: [String]) throws(SupabaseError) -> Data {
         try rest("POST", table, query, body: body, prefer: prefer)
     }
 
     /// `POST /rest/v1/rpc/{function}` with the named arguments. A missing function is a
     /// `.postgrest(404, PGRST202)` (`isMissingFunction`).
     public func rpc(_ function: String, _ arguments: JSONObject) throws(SupabaseError) -> Data {
-        try rest("POST", "rpc/" + Self.encode(function), [], body: .object(arguments), prefer: [])
+        try rest("POST", "rpc/" + Self.encode(function), [], body: JSONValue.object(arguments).data, prefer: [])
     }
 
     /// `GET /storage/v1/object/{bucket}/{path}` (each segment percent-encoded) into `file`, at
@@ -60,7 +65,7 @@ public final class SupabaseClient: Sendable {
         guard response.isSuccess else { throw failure(response, object: "\(bucket)/\(path)") }
     }
 
-    private func rest(_ method: String, _ path: String, _ query: [QueryItem], body: JSONValue? = nil,
+    private func rest(_ method: String, _ path: String, _ query: [QueryItem], body: Data? = nil,
                       prefer: [String] = []) throws(SupabaseError) -> Data {
         var url = "\(config.url)/rest/v1/\(path)"
         if !query.isEmpty { url += "?" + query.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&") }
@@ -69,7 +74,7 @@ public final class SupabaseClient: Sendable {
         if !prefer.isEmpty { headers.append(("Prefer", prefer.joined(separator: ","))) }
         let response: HTTPResponse
         do {
-            response = try http.send(HTTPRequest(method: method, url: url, headers: headers, body: body?.data))
+            response = try http.send(HTTPRequest(method: method, url: url, headers: headers, body: body))
         } catch {
             throw .transport(error)
         }

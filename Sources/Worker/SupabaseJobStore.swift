@@ -61,8 +61,8 @@ public final class SupabaseJobStore: JobStore {
     }
 
     /// An upsert on `job_id` (SUPABASE-WIRE.md: `on_conflict` + `resolution=merge-duplicates`).
-    public func savePrediction(for job: Job, result: JSONObject) throws {
-        _ = try client.insert("predictions", [QueryItem("on_conflict", "job_id")], PredictionRow.make(job: job, result: result),
+    public func savePrediction(for job: Job, result: JobResult) throws {
+        _ = try client.insert("predictions", [QueryItem("on_conflict", "job_id")], json: PredictionRow.body(job: job, analysis: result),
                               prefer: ["return=minimal", "resolution=merge-duplicates"])
     }
 

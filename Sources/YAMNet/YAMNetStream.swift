@@ -49,11 +49,25 @@ public final class YAMNetStream {
     /// Samples received since the start of the stream.
     public var sampleCount: Int { logMel.sampleCount }
 
-    /// Takes `samples` (finite, 16 kHz mono) and calls `deliver` for each patch completed by a full
-    /// batch, in order. Throws `DSPError.nonFiniteSample` (index from the start of the stream) for
-    /// a chunk with a NaN or an infinity, before taking any of it.
-    public func process(_ samples: UnsafeBufferPointer<Float>, patches deliver: (YAMNetPatch) -> Void) throws(DSPError) {
-        try logMel.process(samples) { take($0, deliver) }
+    /// Takes `samples` (16 kHz mono, found finite where they entered: `FiniteSamples`) and calls
+    /// `deliver` for each patch completed by a full batch, in order. `observe`, when given,
+    /// receives every log-mel frame as it is computed ([n, 64] rows, 10 ms apart, valid during
+    /// the call), before the patches it completes: a plot reuses YAMNet's front end instead of
+    /// computing it again.
+    public func process(_ samples: FiniteSamples, frames observe: (UnsafeBufferPointer<Float>) -> Void = { _ in },
+                        patches deliver: (YAMNetPatch) -> Void) {
+        logMel.process(samples) { rows in
+            observe(rows)
+            take(rows, deliver)
+        }
+    }
+
+    /// `process` for a caller's raw samples, checked here, at the public boundary: throws
+    /// `DSPError.nonFiniteSample` (index from the start of the stream) for a chunk with a NaN or
+    /// an infinity, before taking any of it.
+    public func process(_ samples: UnsafeBufferPointer<Float>, frames observe: (UnsafeBufferPointer<Float>) -> Void = { _ in },
+                        patches deliver: (YAMNetPatch) -> Void) throws(DSPError) {
+        process(try FiniteSamples(checking: samples, firstIndex: sampleCount), frames: observe, patches: deliver)
     }
 
     /// `process` for an array.
@@ -63,10 +77,17 @@ public final class YAMNetStream {
 
     /// Ends the stream: pads it as YAMNet does (`PatchFrontend.paddedLength`), delivers the
     /// remaining patches (an empty stream gives one patch of silence, as the reference does) and
-    /// resets.
-    public func finish(patches deliver: (YAMNetPatch) -> Void) {
-        let count = logMel.sampleCount
-        logMel.appendZeros(model.frontend.paddedLength(samples: count) - count) { take($0, deliver) }
+    /// resets. `observe` receives the frames that lie wholly within the samples taken (those
+    /// `LogMelSpectrogram` gives the unpadded stream), not the frames over YAMNet's padding.
+    public func finish(frames observe: (UnsafeBufferPointer<Float>) -> Void = { _ in }, patches deliver: (YAMNetPatch) -> Void) {
+        let count = logMel.sampleCount, bands = model.params.patchBands
+        var unobserved = logMel.spectrogram.frameCount(samples: count) - logMel.frameCount
+        logMel.appendZeros(model.frontend.paddedLength(samples: count) - count) { rows in
+            let n = min(unobserved, rows.count / bands)
+            if n > 0 { observe(UnsafeBufferPointer(rebasing: rows[..<(n * bands)])) }
+            unobserved -= n
+            take(rows, deliver)
+        }
         run(model.frontend.patchCount(frames: buffered), deliver)
         reset()
     }

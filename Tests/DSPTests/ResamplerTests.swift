@@ -121,10 +121,27 @@ import TestSupport
             while offset < input.count {
                 let r = random.next()
                 let size = min(r < 0.1 ? 0 : r < 0.2 ? 1 : Int(random.next() * 3000), input.count - offset)
-                chunked += stream.process(Array(input[offset..<(offset + size)]))
+                let piece = Array(input[offset..<(offset + size)])
+                if round == 0 {
+                    chunked += stream.process(piece)
+                } else {                          // into caller-owned buffers of the size announced
+                    var out = [Float](repeating: .nan, count: stream.outputCount(afterTaking: size) + 1)
+                    let n = piece.withUnsafeBufferPointer { p in
+                        out.withUnsafeMutableBufferPointer { stream.process(p, into: $0.baseAddress!) }
+                    }
+                    #expect(n == out.count - 1)
+                    chunked += out[..<n]
+                }
                 offset += size
             }
-            chunked += stream.finish()
+            if round == 0 {
+                chunked += stream.finish()
+            } else {
+                var out = [Float](repeating: .nan, count: stream.pendingCount + 1)
+                let n = out.withUnsafeMutableBufferPointer { stream.finish(into: $0.baseAddress!) }
+                #expect(n == out.count - 1)
+                chunked += out[..<n]
+            }
             #expect(chunked == whole, "rate \(inputRate), round \(round)")
         }
     }

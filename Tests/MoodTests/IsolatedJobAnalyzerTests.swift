@@ -17,7 +17,7 @@ import Worker
     }
 
     @Test func theResultIsTheChildsJSONObject() throws {
-        let result = try Self.analyzer(#"echo "duration 1.5" >&2; printf '{"mood":"calm","path":"%s"}' "$2""#).analyze(path: "/tmp/a.wav")
+        let result = try Self.analyzer(#"echo "duration 1.5" >&2; printf '{"mood":"calm","path":"%s"}' "$2""#).analyze(path: "/tmp/a.wav").object
         #expect(result == ["mood": "calm", "path": "/tmp/a.wav"])
     }
 
@@ -71,7 +71,7 @@ import Worker
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SUPABASE_SERVICE_ROLE_KEY": "secret", "SUPABASE_URL": "https://x",
             "AWS_SECRET_ACCESS_KEY": "secret", "MOOD_EMOTION_WEIGHTS": "/w/emotion.bin", "HOME": "/root"])
         #expect(environment == ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MOOD_EMOTION_WEIGHTS": "/w/emotion.bin"])
-        let seen = try Self.analyzer(#"printf '{"env":"%s"}' "$(env | grep -c secret)""#, environment: environment).analyze(path: "/x.wav")
+        let seen = try Self.analyzer(#"printf '{"env":"%s"}' "$(env | grep -c secret)""#, environment: environment).analyze(path: "/x.wav").object
         #expect(seen == ["env": "0"])
     }
 
@@ -83,7 +83,7 @@ import Worker
                 group.addTask {
                     do {
                         let result = try Self.analyzer(script, deadline: JobDeadline(fixed: 1)).analyze(path: "/x.wav")
-                        return (i, String(decoding: JSONValue.object(result).data, as: UTF8.self))
+                        return (i, String(decoding: JSONValue.object(result.object ?? [:]).data, as: UTF8.self))
                     }
                     catch { return (i, "\(error)") }
                 }
@@ -93,4 +93,9 @@ import Worker
         #expect(outcomes[0] == #"{"n":1}"# && outcomes[2] == #"{"n":3}"#)
         #expect(outcomes[1] == "analysis crashed (signal 11: SIGSEGV)" && outcomes[3] == "analysis timed out after 1 s")
     }
+}
+
+extension JobResult {
+    /// The result as the JSON object the child printed (`IsolatedJobAnalyzer` keeps it as one).
+    var object: JSONObject? { result as? JSONObject }
 }

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import mood
-import Worker
+@testable import Worker
 import YAMNet
 
 /// The product's analysis as a job's, on the seeded YAMNet weights and the emotion model: the
@@ -22,13 +22,32 @@ import YAMNet
 
     @Test func resultIsTheMoodResult() throws {
         let jobs = MoodJobAnalyzer(analyzers: [try Self.analyzer(), try Self.analyzer()], ffmpeg: nil)
-        let result = try jobs.analyze(path: Self.tone)
+        let result = try Self.json(jobs.analyze(path: Self.tone).result)
         let expected = try Self.analyzer().analyze(path: Self.tone)
         let direct = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(expected))
-        #expect(Self.close(.object(result), direct), "\(result)\n\(direct)")
-        for key in ["mood", "emotion", "energy_level", "confidence", "sound_classification", "yamnet_confidence", "emotion_confidence"] {
-            #expect(result[key] != nil && result[key] != .null, "\(key)")
+        #expect(Self.close(result, direct), "\(result)\n\(direct)")
+    }
+
+    /// The row body written straight from the `MoodResult` is byte for byte the one the worker
+    /// wrote before, when the result went JSON → `JSONValue` → JSON: the headline columns are the
+    /// result's keys, `model_versions` its `model`, every key present (null when absent).
+    @Test func predictionRowIsTheFormerBytes() throws {
+        let analysis = try MoodJobAnalyzer(analyzers: [try Self.analyzer()], ffmpeg: nil).analyze(path: Self.tone)
+        let job = Job(id: RowID(7), uploadID: RowID(9))
+        guard case .object(let result) = try Self.json(analysis.result) else { Issue.record("not an object"); return }
+        var row: JSONObject = ["job_id": 7, "upload_id": 9, "result": .object(result)]
+        for column in PredictionRow.headlineColumns {
+            row[column] = result[column]
+            #expect(result[column] != nil && result[column] != .null, "\(column)")
         }
+        row["model_versions"] = result["model"]
+        #expect(String(decoding: try PredictionRow.body(job: job, analysis: analysis), as: UTF8.self)
+                == String(decoding: JSONValue.object(row).data, as: UTF8.self))
+    }
+
+    /// `value` encoded and decoded as a `JSONValue` (the worker's former path).
+    static func json(_ value: any Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 
     /// Equal, numbers within 1e-12 relative: the emotion model's context weights are summed in
@@ -48,6 +67,6 @@ import YAMNet
         try Data("this is not audio".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: AudioStreamError.self) { try jobs.analyze(path: path) }
-        #expect(try jobs.analyze(path: Self.tone)["mood"] != nil)      // still usable after a failure
+        #expect(try jobs.analyze(path: Self.tone).columns["mood"] != nil)      // still usable after a failure
     }
 }

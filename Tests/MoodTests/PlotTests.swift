@@ -1,4 +1,5 @@
 import Analysis
+import Emotion
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -33,5 +34,22 @@ import TestSupport
         let arousal = try #require(elements.first { $0.1["id"] == "arousal" }?.1["points"])
         #expect(arousal.split(separator: " ").count == result.timeline.count)
         #expect(elements.filter { $0.0 == "rect" }.count == result.timeline.count + 2)      // background, bands, curve frame
+    }
+
+    /// The plot's frames come from YAMNet's own front end (its frame hook) when YAMNet is loaded,
+    /// from a `LogMelStream` of the analyzer's own without it: the same frames, bit for bit, and so
+    /// the same columns.
+    @Test func plotFramesAreTheSameWithAndWithoutYAMNet() throws {
+        let c = try Clips()
+        let path = try c.wav("music", Clips.progression(tonic: 57, major: false, times: 2))
+        let withYAMNet = try MoodJobAnalyzerTests.analyzer()
+        let alone = MoodAnalyzer(yamnet: nil, classes: nil, emotion: withYAMNet.emotion)
+        var reused: [Float] = [], own: [Float] = []
+        let pooled = SpectrogramPooler(bands: 64, frameSeconds: 0.010), ownPooled = SpectrogramPooler(bands: 64, frameSeconds: 0.010)
+        _ = try withYAMNet.analyze(path: path, logMel: { reused += $0; pooled.add(rows: $0) })
+        _ = try alone.analyze(path: path, logMel: { own += $0; ownPooled.add(rows: $0) })
+        #expect(!reused.isEmpty && reused.count % 64 == 0)
+        #expect(reused == own)
+        #expect(pooled.columns == ownPooled.columns)
     }
 }

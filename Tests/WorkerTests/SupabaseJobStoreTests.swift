@@ -98,7 +98,7 @@ import Testing
         let server = TestServer { _ in .respond(status: 201, body: Data()) }
         defer { server.stop() }
         let result: JSONObject = ["sound_classification": "Speech", "yamnet_confidence": 0.75, "top_sounds": [], "model": ["yamnet": "crc32:1"]]
-        try Self.store(server).savePrediction(for: Job(id: RowID(7), uploadID: RowID(9)), result: result)
+        try Self.store(server).savePrediction(for: Job(id: RowID(7), uploadID: RowID(9)), result: JobResult(object: result))
         let request = server.requests[0]
         #expect(request.method == "POST" && request.path == "/rest/v1/predictions" && request.query == ["on_conflict": "job_id"])
         #expect(request.headers["prefer"] == "return=minimal,resolution=merge-duplicates")

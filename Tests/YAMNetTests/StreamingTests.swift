@@ -106,6 +106,25 @@ import YAMNet
         }
     }
 
+    /// The frame hook sees every log-mel frame of the samples taken, bit for bit those of the
+    /// unpadded one-piece spectrogram, and none over YAMNet's end padding.
+    @Test func frameHookSeesTheUnpaddedFrames() throws {
+        let stream = YAMNetStream(model: Self.model)
+        var random = TestRandom(seed: 4)
+        let waveform = random.array(3 * Self.batchSamples + 777)
+        var observed: [Float] = []
+        var offset = 0
+        for size in Self.chunks(waveform.count, seed: 8) {
+            try waveform[offset..<(offset + size)].withUnsafeBufferPointer { chunk in
+                try stream.process(chunk, frames: { observed += $0 }) { _ in }
+            }
+            offset += size
+        }
+        stream.finish(frames: { observed += $0 }) { _ in }
+        let reference = try LogMelSpectrogram()(waveform)
+        #expect(reference.frames > 0 && observed == reference.values)
+    }
+
     /// A chunk with a NaN is refused whole, with its index in the stream; the stream goes on.
     @Test func nonFiniteSampleIsRefusedWithItsStreamIndex() throws {
         let stream = YAMNetStream(model: Self.model)

@@ -98,9 +98,10 @@ final class YIN {
         result.voiced = b < voicingThreshold
         guard result.voiced else { return result }
         result.f0 = Float(sampleRate / (Double(tau) + shift))
-        let correlation = ((tau - 1)...(tau + 1)).map { t in
-            acf[t] / (prefix[frame - t] * (energy - prefix[t])).squareRoot()
-        }.max()!
+        // The largest normalized r over τ − 1 … τ + 1, in a loop: nothing allocated per frame.
+        let normalized = { (t: Int) in self.acf[t] / (self.prefix[self.frame - t] * (energy - self.prefix[t])).squareRoot() }
+        var correlation = normalized(tau - 1)
+        for t in tau...(tau + 1) where correlation < normalized(t) { correlation = normalized(t) }
         result.hnr = harmonicsToNoiseRatio(correlation: correlation)
         return result
     }

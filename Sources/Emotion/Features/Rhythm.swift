@@ -71,6 +71,12 @@ struct OnsetDetector {
         ring = [Double](repeating: 0, count: 2 * Self.average + 1)
     }
 
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        for i in ring.indices { ring[i] = 0 }
+        (frames, decided, scale, lastOnset, count) = (0, 0, 0, Int.min / 2, 0)
+    }
+
     /// Adds o_t; decides frame t − 10.
     mutating func add(_ strength: Float) {
         push(Double(strength))
@@ -149,6 +155,13 @@ struct TempoEstimator {
         products = [Double](repeating: 0, count: top + 1)
         head = []
         recent = products
+    }
+
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        for k in products.indices { (products[k], recent[k]) = (0, 0) }
+        head.removeAll(keepingCapacity: true)
+        (sum, count) = (0, 0)
     }
 
     mutating func add(_ strength: Float) {
@@ -230,6 +243,12 @@ struct SyllableNuclei {
     private var low = Float.infinity           // lowest intensity since the last maximum
     private var last: (intensity: Float, voiced: Bool)?
     private var rising = false
+
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        peaks.removeAll(keepingCapacity: true)
+        (low, last, rising) = (.infinity, nil, false)
+    }
 
     /// Adds the next frame's intensity (dB) and voicing.
     mutating func add(intensity: Float, voiced: Bool) {

@@ -43,20 +43,27 @@ struct Chroma {
     }
 
     /// The 12 chroma values of a frame with unscaled power spectrum `power` (`bins` values).
-    func callAsFunction(power: UnsafeBufferPointer<Float>) -> [Float] {
-        var chroma = [Double](repeating: 0, count: Self.classes)
+    func callAsFunction(power: UnsafeBufferPointer<Float>) -> PitchClasses {
+        var sums = SIMD16<Double>()                 // classes 0..<12; the rest stay 0
         weights.withUnsafeBufferPointer { w in
-            chroma.withUnsafeMutableBufferPointer { sums in
-                for k in 0..<bins {
-                    let p = Double(power[k])
-                    for c in 0..<Self.classes { sums[c] += w[k * Self.classes + c] * p }
-                }
+            for k in 0..<bins {
+                let p = Double(power[k])
+                for c in 0..<Self.classes { sums[c] += w[k * Self.classes + c] * p }
             }
         }
-        let peak = chroma.max()!
-        if peak > Double(Float.leastNormalMagnitude) { chroma = chroma.map { $0 / peak } }
-        return chroma.map { Float($0) }
+        let peak = sums.max()
+        if peak > Double(Float.leastNormalMagnitude) { sums /= SIMD16(repeating: peak) }
+        return PitchClasses(SIMD16<Float>(sums))
     }
+}
+
+/// One frame's 12 chroma values, C … B, held inline (a frame's features allocate nothing).
+struct PitchClasses {
+    private var lanes: SIMD16<Float>                // 0..<12 used, 12..<16 zero
+
+    init(_ lanes: SIMD16<Float> = SIMD16()) { self.lanes = lanes }
+
+    subscript(c: Int) -> Float { lanes[c] }
 }
 
 /// Key and mode from a mean chroma vector: the Pearson correlation with each of the 24 rotations
@@ -68,29 +75,34 @@ struct Chroma {
 /// Musical Pitch" (the key-finding algorithm); shared/docs/AFFECT.md (profile values)
 func estimateKey(chroma: [Double]) -> KeyEstimate? {
     precondition(chroma.count == 12)
-    let major = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
-    let minor = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
-    var best: [KeyEstimate.Mode: (tonic: Int, r: Double)] = [:]
-    for (mode, profile) in [(KeyEstimate.Mode.major, major), (.minor, minor)] {
+    /// The best rotation of `profile`: (tonic, r); nil when either vector is constant.
+    func best(_ profile: [Double]) -> (tonic: Int, r: Double)? {
+        var best = (tonic: 0, r: -Double.infinity)
         for tonic in 0..<12 {
-            let rotated = (0..<12).map { profile[($0 - tonic + 12) % 12] }
-            guard let r = pearson(chroma, rotated) else { return nil }
-            if r > best[mode]?.r ?? -.infinity { best[mode] = (tonic, r) }
+            guard let r = pearson(chroma, { profile[($0 - tonic + 12) % 12] }) else { return nil }
+            if r > best.r { best = (tonic, r) }
         }
+        return best
     }
-    let (majorBest, minorBest) = (best[.major]!, best[.minor]!)
+    guard let majorBest = best(majorProfile), let minorBest = best(minorProfile) else { return nil }
     let mode: KeyEstimate.Mode = majorBest.r >= minorBest.r ? .major : .minor
     let winner = mode == .major ? majorBest : minorBest
     return KeyEstimate(tonic: winner.tonic, mode: mode, correlation: winner.r,
                        modeConfidence: abs(majorBest.r - minorBest.r))
 }
 
-/// Pearson correlation, or nil when either vector is constant.
-private func pearson(_ x: [Double], _ y: [Double]) -> Double? {
+private let majorProfile = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
+private let minorProfile = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
+
+/// Pearson correlation of x with y(0) … y(x.count − 1), or nil when either is constant.
+private func pearson(_ x: [Double], _ y: (Int) -> Double) -> Double? {
     let n = Double(x.count)
-    let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+    var sx = 0.0, sy = 0.0
+    for i in x.indices { sx += x[i]; sy += y(i) }
+    let mx = sx / n, my = sy / n
     var sxy = 0.0, sxx = 0.0, syy = 0.0
-    for (a, b) in zip(x, y) {
+    for i in x.indices {
+        let (a, b) = (x[i], y(i))
         sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my)
     }
     guard sxx > 0, syy > 0 else { return nil }

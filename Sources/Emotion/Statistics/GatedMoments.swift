@@ -16,6 +16,12 @@ struct GatedMoments {
         squares = sum
     }
 
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        for b in count.indices { count[b] = 0 }
+        for i in sum.indices { (sum[i], squares[i]) = (0, 0) }
+    }
+
     static func bin(loudness: Double) -> Int { binIndex(loudness - lowerDB, count: bins) }
 
     /// Adds one frame's `values` (`features` of them) at loudness `loudness` dB.

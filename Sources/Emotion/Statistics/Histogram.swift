@@ -13,6 +13,12 @@ struct Histogram {
 
     func bin(of x: Double) -> Int { binIndex((x - lower) / width, count: counts.count) }
 
+    /// Starts over, keeping the storage.
+    mutating func reset() {
+        for b in counts.indices { counts[b] = 0 }
+        total = 0
+    }
+
     mutating func add(_ x: Double) {
         counts[bin(of: x)] += 1
         total += 1

@@ -57,15 +57,16 @@ public final class LogMelSpectrogram: @unchecked Sendable {
     public func frameCount(samples: Int) -> Int { stft.frameCount(samples: samples) }
 
     /// Writes `frameCount(samples: waveform.count)` rows of `bands` values into `out`.
-    /// Throws `DSPError.nonFiniteSample` before writing anything if a sample is NaN or ±inf.
+    /// A public boundary for a caller's raw samples: throws `DSPError.nonFiniteSample` before
+    /// writing anything if a sample is NaN or ±inf.
     public func compute(_ waveform: UnsafeBufferPointer<Float>,
                         into out: UnsafeMutablePointer<Float>) throws(DSPError) {
         try checkFinite(waveform)
         computeFinite(waveform, into: out)
     }
 
-    /// `compute` for samples the caller has already found finite (`LogMelStream` checks each
-    /// chunk on arrival), so there is nothing left to throw.
+    /// `compute` for samples already found finite (`LogMelStream` takes `FiniteSamples`, checked
+    /// where they entered), so there is nothing left to throw.
     func computeFinite(_ waveform: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<Float>) {
         guard let base = waveform.baseAddress else { return }
         let frames = frameCount(samples: waveform.count), workers = min(stfts.count, frames)

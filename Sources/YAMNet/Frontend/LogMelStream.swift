@@ -39,19 +39,19 @@ public final class LogMelStream {
     deinit { samples.deallocate(); frames.deallocate() }
 
     /// Takes `chunk` and calls `deliver` with the frames it completes: [n, bands] row-major values,
-    /// valid only during the call (n ≥ 1; several calls for a long chunk). Throws
+    /// valid only during the call (n ≥ 1; several calls for a long chunk). Nothing is checked here:
+    /// the samples were found finite where they entered (`FiniteSamples`).
+    public func process(_ chunk: FiniteSamples, frames deliver: (UnsafeBufferPointer<Float>) -> Void) {
+        guard let source = chunk.buffer.baseAddress else { return }
+        append(chunk.count, deliver) { $0.update(from: source + $1, count: $2) }
+    }
+
+    /// `process` for a caller's raw samples, checked here, at the public boundary: throws
     /// `DSPError.nonFiniteSample` (its index counted from the start of the stream) before taking
     /// any of a chunk that holds a NaN or an infinity.
     public func process(_ chunk: UnsafeBufferPointer<Float>,
                         frames deliver: (UnsafeBufferPointer<Float>) -> Void) throws(DSPError) {
-        do {
-            try checkFinite(chunk)
-        } catch {
-            guard case .nonFiniteSample(let index, let value) = error else { throw error }
-            throw .nonFiniteSample(index: sampleCount + index, value: value)
-        }
-        guard let source = chunk.baseAddress else { return }
-        append(chunk.count, deliver) { $0.update(from: source + $1, count: $2) }
+        process(try FiniteSamples(checking: chunk, firstIndex: sampleCount), frames: deliver)
     }
 
     /// Appends `count` zeros (the end padding of YAMNet's front end) and delivers the frames they
@@ -84,7 +84,7 @@ public final class LogMelStream {
     private func emit(_ deliver: (UnsafeBufferPointer<Float>) -> Void) {
         let n = spectrogram.frameCount(samples: buffered)
         guard n > 0 else { return }
-        // The samples were found finite on arrival: no second check.
+        // The samples are `FiniteSamples`: no second check.
         spectrogram.computeFinite(UnsafeBufferPointer(start: samples, count: buffered), into: frames)
         deliver(UnsafeBufferPointer(start: frames, count: n * spectrogram.bands))
         frameCount += n

@@ -41,7 +41,7 @@ struct AnalyzeJobCommand: ParsableCommand {
         report.write(Data("duration \(declared.map { String($0) } ?? "unknown")\n".utf8))
         let analyzer = MoodJobAnalyzer(analyzers: [try model.loadAnalyzer()], limits: limits.limits,
                                        ffmpeg: ffmpeg ? FFmpegDecoder.locate() : nil)
-        let result: JSONObject
+        let result: JobResult
         do {
             result = try analyzer.analyze(path: path)
         } catch {
@@ -49,7 +49,7 @@ struct AnalyzeJobCommand: ParsableCommand {
             report.write(Data("error \(message)\n".utf8))
             throw ExitCode(Self.dataErrorStatus)
         }
-        FileHandle.standardOutput.write(JSONValue.object(result).data)
+        FileHandle.standardOutput.write(try JSONEncoder().encode(result.result))
     }
 
     /// Ends this process within a second of its worker's death (an orphan is re-parented), so a

@@ -36,7 +36,7 @@ final class IsolatedJobAnalyzer: JobAnalyzer {
         (self.executable, self.arguments, self.environment, self.deadline) = (executable, arguments, environment, deadline)
     }
 
-    func analyze(path: String) throws -> JSONObject {
+    func analyze(path: String) throws -> JobResult {
         let child = try AnalysisChild(executable: executable, arguments: arguments + ["--", path], environment: environment)
         switch child.finish(deadline: deadline, maxOutput: Self.maxResultBytes) {
         case .timedOut(let seconds):
@@ -51,7 +51,7 @@ final class IsolatedJobAnalyzer: JobAnalyzer {
             guard case .object(let result)? = try? JSONDecoder().decode(JSONValue.self, from: output) else {
                 throw AnalysisError("analysis crashed (its result is not a JSON object)")
             }
-            return result
+            return JobResult(object: result)
         case .exited(let status, _, let error):
             throw JobAnalyzerFault("the analysis process exited with status \(status)" + (error.map { ": \($0)" } ?? ""))
         }

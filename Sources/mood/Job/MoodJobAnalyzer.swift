@@ -4,9 +4,10 @@ import Foundation
 import Worker
 
 /// The product's analysis (`MoodAnalyzer`: YAMNet, the acoustic features and the emotion model)
-/// as a job's: its `MoodResult` as a JSON object (`Schemas/mood-result.schema.json`), the keys
-/// clients read — mood, emotion, energy_level, confidence, sound_classification,
-/// yamnet_confidence, emotion_confidence — first among them. A `MoodAnalyzer` runs one analysis at
+/// as a job's: its `MoodResult` itself, which the worker encodes straight into the prediction's
+/// request body (`Schemas/mood-result.schema.json`), and the keys clients read — mood, emotion,
+/// energy_level, confidence, sound_classification, yamnet_confidence, emotion_confidence, and the
+/// `model` object — as the row's columns. A `MoodAnalyzer` runs one analysis at
 /// a time: this holds one per job in flight, and more callers wait.
 final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyzers under `lock`
     let limits: AudioLimits
@@ -25,7 +26,7 @@ final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyz
         available = DispatchSemaphore(value: analyzers.count)
     }
 
-    func analyze(path: String) throws -> JSONObject {
+    func analyze(path: String) throws -> JobResult {
         available.wait()
         let analyzer = lock.withLock { idle.removeLast() }
         defer {
@@ -33,9 +34,10 @@ final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyz
             available.signal()
         }
         let result = try analyzer.analyze(path: path, limits: limits, ffmpeg: ffmpeg)
-        guard case .object(let object) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(result)) else {
-            preconditionFailure("MoodResult encodes as a JSON object")
-        }
-        return object
+        return JobResult(result: result, columns: [
+            "mood": result.mood, "emotion": result.emotion, "energy_level": result.energyLevel,
+            "confidence": result.confidence, "sound_classification": result.soundClassification,
+            "yamnet_confidence": result.yamnetConfidence, "emotion_confidence": result.emotionConfidence,
+            "model_versions": result.model])
     }
 }

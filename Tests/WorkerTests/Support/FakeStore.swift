@@ -98,10 +98,13 @@ final class FakeStore: JobStore {
         try file.write(contentsOf: data)
     }
 
-    func savePrediction(for job: Job, result: JSONObject) throws {
+    func savePrediction(for job: Job, result: JobResult) throws {
         try fault("save")
+        guard case .object(let object) = try JSONDecoder().decode(JSONValue.self, from: JSONValue.encoded(result.result)) else {
+            throw SupabaseError.badReply("the result is not a JSON object")
+        }
         state.withLock {
-            $0.predictions[job.id] = result
+            $0.predictions[job.id] = object
             $0.predictionWrites += 1
         }
     }
@@ -132,7 +135,7 @@ struct StubAnalyzer: JobAnalyzer {
         return ["sound_classification": "Speech", "yamnet_confidence": 0.5, "bytes": .integer(size)]
     }
 
-    func analyze(path: String) throws -> JSONObject { try body(path) }
+    func analyze(path: String) throws -> JobResult { JobResult(object: try body(path)) }
 }
 
 /// A gate threads wait at until a test opens it.
