@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "AudioIO", "DSP", "Tensor", "WeightFormat", "TestSupport"]),
-        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "AudioIO", "DSP", "TestSupport"]),
+        .testTarget(name: "EmotionTests", dependencies: ["Emotion", "AudioIO", "DSP", "WeightFormat", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AudioIO", "Emotion", "YAMNet", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "WeightFormat"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "TestSupport"]),

@@ -3,11 +3,13 @@
 
     Scripts/export_emotion.py [Weights/emotion.tsv] [Weights/emotion.bin]
 
-The table has one tensor per line: name, space-separated values, and the finding the values
-encode (see the table's header). Every name is checked against the model's layout — cue sets,
-class weights (against the YAMNet class map), the nine label prototypes, the calibration
-constants — so a typo fails here, not at load time. The output is the same format as yamnet.bin
-(Weights/FORMAT.md), model name "emotion", tensors in table order, written atomically.
+The table has one tensor per line: name, space-separated values, source and the finding the values
+encode (see the table's header). Every name is checked against the model's layout — cue sets (the
+cue names against CUES, the list of Sources/Emotion/Model/EmotionCue.swift), class weights (against
+the YAMNet class map), the nine label prototypes, the calibration constants and rules — and every
+source against SOURCES, so a typo fails here with its line, not at load time. The output is the
+same format as yamnet.bin (Weights/FORMAT.md), model name "emotion": a `layout_version` tensor
+(LAYOUT_VERSION), then the tensors in table order, written atomically.
 """
 
 import csv
@@ -21,19 +23,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export_yamnet import encode, write_atomic  # noqa: E402  (one writer of the format)
 
 REPO = Path(__file__).resolve().parents[1]
+# The table layout the Swift loader reads (EmotionModel.layoutVersion); Weights/FORMAT.md lists them.
+LAYOUT_VERSION = 2
 LABELS = ["excited", "happy", "content", "calm", "neutral", "sad", "tired", "angry", "anxious"]
 CONTEXTS = ["speech", "music", "other"]
+# The cue names of EmotionCue (Sources/Emotion/Model/EmotionCue.swift); a test compares the two.
+CUES = ["loudness_db", "loudness_range_db", "speech_rate", "onset_rate", "f0_st", "f0_range_st",
+        "hammarberg_db", "alpha_ratio_db", "centroid_hz", "tempo_bpm", "mode_major",
+        "voiced_fraction", "tempo_confidence"]
+SOURCES = {"J&L", "EFB", "eGeMAPS", "Russell", "AudioSet", "YAMNet", "de Jong & Wempe", "AFFECT.md",
+           "design", "fit"}
+# Rows besides cues, biases, classes and prototypes: name -> number of values. All are required.
+SCALARS = {
+    "calibration/temperature": 1, "calibration/energy_thresholds": 2,
+    "context/speech_class": 1, "context/music_class": 1, "context/other_floor": 1,
+    "context/no_yamnet/speech": 1, "context/no_yamnet/music": 1, "context/no_yamnet/other": 1,
+    "rule/z_limit": 1, "rule/min_sound_s": 1, "rule/weak_sound_fraction": 1, "rule/weak_evidence_cap": 1,
+    "rule/no_yamnet_confidence": 1,
+}
 # name pattern -> number of values
 LAYOUT = [
-    (r"cue/(speech|music|other)/(arousal|valence)/[a-z0-9_]+", 3),
+    (r"cue/(speech|music|other)/(arousal|valence)/[^/]+", 3),
     (r"bias/(speech|music|other)/(arousal|valence)", 1),
     (r"class/(arousal|valence)/.+", 1),
-    (r"context/(speech_class|music_class|other_floor)", 1),
-    (r"context/no_yamnet/(speech|music|other)", 1),
     (r"prototype/(" + "|".join(LABELS) + ")", 2),
-    (r"calibration/(temperature|weak_evidence_cap)", 1),
-    (r"calibration/energy_thresholds", 2),
-]
+] + [(re.escape(name), count) for name, count in SCALARS.items()]
 
 
 class TableError(Exception):
@@ -52,9 +66,12 @@ def read_table(path, classes):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 3 or not fields[2].strip():
-            raise TableError(f"{path}:{number}: expected 3 tab-separated fields (tensor, values, finding)")
-        name, text, _ = fields
+        if len(fields) != 4 or not fields[3].strip():
+            raise TableError(f"{path}:{number}: expected 4 tab-separated fields (tensor, values, source, finding)")
+        name, text, source, _ = fields
+        unknown = [key for key in source.split(", ") if key not in SOURCES]
+        if unknown:
+            raise TableError(f"{path}:{number}: unknown source '{unknown[0]}' (known: {', '.join(sorted(SOURCES))})")
         try:
             values = np.array([float(v) for v in text.split()], dtype=np.float32)
         except ValueError:
@@ -66,6 +83,9 @@ def read_table(path, classes):
             raise TableError(f"{path}:{number}: '{name}' needs {layout} values, has {len(values)}")
         if not np.all(np.isfinite(values)):
             raise TableError(f"{path}:{number}: '{name}' has a non-finite value")
+        if name.startswith("cue/") and name.split("/")[3] not in CUES:
+            raise TableError(f"{path}:{number}: '{name}' names the unknown cue '{name.split('/')[3]}' "
+                             f"(known: {', '.join(CUES)})")
         if name.startswith("class/") and name.split("/", 2)[2] not in classes:
             raise TableError(f"{path}:{number}: '{name.split('/', 2)[2]}' is not a YAMNet class")
         if name.startswith("cue/") and values[1] <= 0:
@@ -75,10 +95,7 @@ def read_table(path, classes):
         seen.add(name)
         tensors.append((name, values))
     missing = [f"prototype/{label}" for label in LABELS if f"prototype/{label}" not in seen]
-    missing += [n for n in ["calibration/temperature", "calibration/energy_thresholds",
-                            "calibration/weak_evidence_cap", "context/speech_class",
-                            "context/music_class", "context/other_floor"] if n not in seen]
-    missing += [f"context/no_yamnet/{c}" for c in CONTEXTS if f"context/no_yamnet/{c}" not in seen]
+    missing += [name for name in SCALARS if name not in seen]
     if missing:
         raise TableError(f"{path}: missing {', '.join(missing)}")
     return tensors
@@ -93,7 +110,8 @@ def main(argv=None):
     except (TableError, OSError) as error:
         print(f"export_emotion: {error}", file=sys.stderr)
         return 1
-    write_atomic(output, encode("emotion", tensors))
+    version = ("layout_version", np.array([LAYOUT_VERSION], dtype=np.float32))
+    write_atomic(output, encode("emotion", [version] + tensors))
     print(f"wrote {output}: {len(tensors)} tensors")
     return 0
 

@@ -3,8 +3,8 @@
 
 usage: cold_start_tf.py [--runs 7] [--seconds 10] [--mood .build-static/release/mood] [--json-out PATH]
 
-Run it with a Python that has TensorFlow, tf_keras, numpy and h5py (Scripts/golden/requirements.txt;
-here /work/venv-tf/bin/python). Each run is a new process, timed from just before it is spawned to
+Run it with a Python that has TensorFlow, tf_keras, numpy and h5py (pyproject.toml's `golden` extra:
+Scripts/venv golden, then .venv/bin/python). Each run is a new process, timed from just before it is spawned to
 its exit with the result printed, and its peak RSS taken from wait4 (what `/usr/bin/time -v` calls
 "Maximum resident set size"):
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Jobs per minute of `mood worker` against the local stack, and the per-stage split of a job.
 
-    .venv-stack/bin/python Scripts/bench/worker_throughput.py [--jobs 60] [--seconds 10] [--workers 1,2]
+    Scripts/venv bench
+    .venv/bin/python Scripts/bench/worker_throughput.py [--jobs 60] [--seconds 10] [--workers 1,2]
 
 Starts its own stack (Scripts/dev-stack, state in .dev-stack-bench/, free ports) and stops it at
 the end; writes the golden tests' seeded YAMNet (full size, random values: the real model's work,
@@ -10,7 +11,7 @@ empties the tables, queues --jobs uploads of that clip and runs that many `mood 
 --log-format json` processes (--threads 1 each). Throughput = jobs / (last job's finished_at −
 first job's started_at), from the database; the wall time includes the processes' start-up.
 Stages: the median of each `stages_ms` field over the completed jobs' JSON log lines.
-Needs .build/release/mood (MOOD_BIN overrides) and .venv-stack (psycopg, numpy).
+Needs .build/release/mood (MOOD_BIN overrides) and pyproject.toml's `bench` extra (psycopg, numpy).
 """
 import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 

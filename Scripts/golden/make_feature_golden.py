@@ -3,10 +3,10 @@
 
 Tests/EmotionTests/GoldenFeatureTests.swift compares Sources/Emotion's RMS, zero-crossing rate,
 spectral centroid, roll-off, flatness and chroma with these. Run it through
-Scripts/golden/regenerate (pinned librosa in requirements.txt), or with any Python that has
-those packages:
+Scripts/golden/regenerate (pinned librosa in pyproject.toml's `golden` extra), or with any Python
+that has those packages:
 
-    .venv-golden/bin/python Scripts/golden/make_feature_golden.py
+    Scripts/venv golden && .venv/bin/python Scripts/golden/make_feature_golden.py
 
 Inputs: the waveforms of Tests/Golden/clips/ that make_golden.py wrote (all but `empty`), and two
 music-like clips synthesized here (float64, then float32):

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the golden reference data of the Swift tests into Tests/Golden/.
 
-Run it through Scripts/golden/regenerate (pinned TensorFlow in .venv-golden). Outputs, all raw
-little-endian arrays in C order plus manifest.json (README.md beside this file has the details):
+Run it through Scripts/golden/regenerate (pinned TensorFlow: pyproject.toml's `golden` extra).
+Outputs, all raw little-endian arrays in C order plus manifest.json (README.md beside this file has
+the details):
   frontend/  Hann window, mel matrix, an FFT check (TF rfft and float64 numpy rfft)
   clips/     test waveforms and TF YAMNet's log-mel, scores, embeddings and logits for each
 The YAMNet weights are the seeded ones of seeded_weights.py (the Swift tests regenerate them);

@@ -3,13 +3,12 @@
 
 The Swift ResamplerTests compare our resampler (Sources/DSP/Resampler.swift) with these outputs.
 
-Run with a Python that has Scripts/golden/requirements.txt installed (resampy pulls in numba),
+Run with a Python that has pyproject.toml's `golden` extra installed (resampy pulls in numba),
 and espeak-ng on the PATH (Debian: apt-get install espeak-ng):
 
-    .venv-golden/bin/python Scripts/golden/make_resample_golden.py
+    Scripts/venv golden && .venv/bin/python Scripts/golden/make_resample_golden.py
 
-(.venv-golden is the environment Scripts/golden/regenerate creates from requirements.txt; any
-Python with those packages will do.)
+(Scripts/golden/regenerate runs it the same way; any Python with those packages will do.)
 
 It clears Tests/Golden/resample/ first and is deterministic for a given espeak-ng (the speech is
 synthesized anew; everything else is seeded).

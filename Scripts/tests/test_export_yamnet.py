@@ -8,7 +8,7 @@ weightless layers with an empty `weight_names`; a `top_level_model_weights` grou
 runs as a subprocess, as users run it, and its output is read back by a small reader of
 Weights/FORMAT.md written here, independent of the exporter.
 
-Run: python -m pytest -q Scripts/tests   (requirements: Scripts/tests/requirements.txt)
+Run: Scripts/venv test && .venv/bin/python -m pytest -q Scripts/tests   (the `test` extra of pyproject.toml)
 """
 
 import struct

@@ -57,18 +57,13 @@ public final class MoodAnalyzer {
                         segmentLength: segmentLength, scores: scores, duration: duration)
     }
 
-    /// Evidence in [0, 1]: the non-silent fraction, 0 under a second of sound.
-    static func evidence(_ summary: FeatureSummary) -> Double {
-        let sound = 1 - summary.silenceFraction
-        return sound * summary.durationSeconds < 1 ? 0 : sound
-    }
-
     func assemble(summary: FeatureSummary, segments: [FeatureSummary], segmentLength: Double, scores: ScoreTracker,
                   duration: Double) -> MoodResult {
         let names = classes?.displayNames
         func input(_ s: FeatureSummary, means: [Double]?) -> EmotionInput {
             let yamnet = means.map { (meanScores: $0, classIndex: classIndex) }
-            return EmotionInput(cues: s.emotionCues, yamnet: yamnet, evidence: Self.evidence(s))
+            return EmotionInput(cues: s.emotionCues, yamnet: yamnet,
+                                evidence: emotion.evidence(silenceFraction: s.silenceFraction, durationSeconds: s.durationSeconds))
         }
         let means = yamnet == nil ? nil : scores.fileMeans
         let estimate = emotion.estimate(input(summary, means: means))
@@ -90,18 +85,20 @@ public final class MoodAnalyzer {
         if yamnet == nil {
             warnings.append("YAMNet weights are not loaded: sound classification is off and the emotion model uses acoustic features only")
         }
-        if duration < 1 { warnings.append(String(format: "too short: %.2f s of audio (at least 1 s is needed for a reliable estimate)", duration)) }
-        if summary.silenceFraction > 0.5 {
+        // The evidence rules' thresholds (Weights/emotion.tsv rule/min_sound_s, rule/weak_sound_fraction).
+        if duration < emotion.minSoundSeconds {
+            warnings.append(String(format: "too short: %.2f s of audio (at least %g s is needed for a reliable estimate)", duration, emotion.minSoundSeconds))
+        }
+        if 1 - summary.silenceFraction < emotion.weakSoundFraction {
             warnings.append(String(format: "mostly silence: %.0f%% of the audio is below the silence gate (%.0f dB)",
                                    100 * summary.silenceFraction, summary.silenceThresholdDB))
         }
         if summary.clippingFraction > 0.001 {
             warnings.append(String(format: "clipped audio: %.2f%% of the samples are at full scale", 100 * summary.clippingFraction))
         }
-        let cap = estimate.weakEvidence ? emotion.weakEvidenceCap : 1
         return MoodResult(
             mood: estimate.mood, emotion: estimate.emotion, energyLevel: estimate.energyLevel,
-            confidence: min(estimate.emotionConfidence * (yamnet == nil ? 0.8 : 1), cap),
+            confidence: estimate.confidence,
             soundClassification: top.first?.label, yamnetConfidence: top.first?.score,
             emotionConfidence: estimate.emotionConfidence, arousal: estimate.arousal, valence: estimate.valence,
             topSounds: top, features: MoodResult.FeatureReport(summary),

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The entry point for audio files: reads the file, detects its format from the content and
-/// decodes it: WAV and FLAC natively, Ogg, MP4/M4A, WebM, AIFF and unknown content with ffmpeg
-/// when it is installed; anything else is a typed `unsupportedFormat`.
+/// decodes it: WAV, FLAC and MP3 natively, Ogg, MP4/M4A, WebM, AIFF and unknown content with
+/// ffmpeg when it is installed; anything else is a typed `unsupportedFormat`.
 public enum AudioDecoder {
     /// The size limit `decode(path:)` uses unless told otherwise: 1 GiB.
     public static let defaultMaxBytes = 1 << 30

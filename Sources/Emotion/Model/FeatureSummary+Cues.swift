@@ -4,24 +4,24 @@ extension FeatureSummary {
     /// The cues `Weights/emotion.tsv` names, from this summary, in the table's units. Cues that
     /// cannot be measured (no voiced frame: no pitch; no tempo; no key) are left out, so the model
     /// takes them as typical.
-    public var emotionCues: [String: Double] {
-        var cues: [String: Double] = [
-            "loudness_db": loudness.meanDB,
-            "loudness_range_db": loudness.p90DB - loudness.p10DB,
-            "speech_rate": speechRate,
-            "hammarberg_db": hammarbergIndex.mean,
-            "alpha_ratio_db": alphaRatio.mean,
-            "centroid_hz": spectralCentroid.mean,
-            "onset_rate": onsetRate,
-            "voiced_fraction": voicedFraction,
-            "tempo_confidence": tempo?.confidence ?? 0,
+    public var emotionCues: [EmotionCue: Double] {
+        var cues: [EmotionCue: Double] = [
+            .loudnessDB: loudness.meanDB,
+            .loudnessRangeDB: loudness.p90DB - loudness.p10DB,
+            .speechRate: speechRate,
+            .hammarbergDB: hammarbergIndex.mean,
+            .alphaRatioDB: alphaRatio.mean,
+            .centroidHz: spectralCentroid.mean,
+            .onsetRate: onsetRate,
+            .voicedFraction: voicedFraction,
+            .tempoConfidence: tempo?.confidence ?? 0,
         ]
         if let pitch {
-            cues["f0_st"] = 12 * log2(pitch.medianHz / 27.5)                   // semitones re 27.5 Hz (eGeMAPS)
-            cues["f0_range_st"] = pitch.rangeSemitones
+            cues[.f0] = 12 * log2(pitch.medianHz / 27.5)                   // semitones re 27.5 Hz (eGeMAPS)
+            cues[.f0Range] = pitch.rangeSemitones
         }
-        if let tempo { cues["tempo_bpm"] = tempo.bpm }
-        if let key { cues["mode_major"] = (key.mode == .major ? 1 : -1) * key.modeConfidence }
+        if let tempo { cues[.tempoBPM] = tempo.bpm }
+        if let key { cues[.modeMajor] = (key.mode == .major ? 1 : -1) * key.modeConfidence }
         return cues
     }
 }
