@@ -3,7 +3,7 @@
 General MIDI soundfont (Debian: fluidsynth, fluid-soundfont-gm), and espeak-ng speech under SSML
 prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
 
-    Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
+    Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
 published cue studies expect of it). Two parts with disjoint seeds, instruments, keys, voices and
@@ -216,7 +216,8 @@ def plan(out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=".emotion-bench")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("--out", default=os.path.join(root, ".emotion-bench"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     if not os.path.exists(SOUNDFONT):
