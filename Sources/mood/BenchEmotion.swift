@@ -20,7 +20,8 @@ extension Bench {
                 let extractor = try FeatureExtractor(keepFrames: false)
                 try streamWaveform(path, sampleRate: extractor.config.sampleRate) { try extractor.process($0) }
                 let s = extractor.finish()
-                let line = Line(file: path, cues: s.emotionCues, chroma: s.chroma, durationS: s.durationSeconds,
+                let cues = Dictionary(uniqueKeysWithValues: s.emotionCues.map { ($0.key.rawValue, $0.value) })
+                let line = Line(file: path, cues: cues, chroma: s.chroma, durationS: s.durationSeconds,
                                 silenceFraction: s.silenceFraction)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             }

@@ -96,6 +96,7 @@ import WeightFormat
         "calibration/temperature": [0.2], "calibration/energy_thresholds": [-0.05, 0.05],
         "context/speech_class": [1], "context/music_class": [133], "context/other_floor": [0.5],
         "context/no_yamnet/speech": [2], "context/no_yamnet/music": [2], "context/no_yamnet/other": [0.5],
+        "context/no_yamnet/music_key": [1, 0.2],
         "rule/z_limit": [2], "rule/min_sound_s": [3], "rule/weak_sound_fraction": [0.7], "rule/weak_evidence_cap": [0.2],
         "rule/no_yamnet_confidence": [0.5],
     ]
@@ -105,6 +106,7 @@ import WeightFormat
     static func outputs(_ m: EmotionModel) -> [Double] {
         var speech = Model.typicalSpeech
         speech[.tempoConfidence] = 0.3
+        speech[.keyClarity] = 0.6
         var loud = speech, extreme = speech
         loud[.loudnessDB] = -20                          // +1 standard unit
         extreme[.loudnessDB] = 60                        // +11: clamped
