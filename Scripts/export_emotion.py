@@ -24,7 +24,7 @@ from export_yamnet import encode, write_atomic  # noqa: E402  (one writer of the
 
 REPO = Path(__file__).resolve().parents[1]
 # The table layout the Swift loader reads (EmotionModel.layoutVersion); Weights/FORMAT.md lists them.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 LABELS = ["excited", "happy", "content", "calm", "neutral", "sad", "tired", "angry", "anxious"]
 CONTEXTS = ["speech", "music", "other"]
 # The cue names of EmotionCue (Sources/Emotion/Model/EmotionCue.swift); a test compares the two.

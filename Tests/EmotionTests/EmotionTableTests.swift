@@ -79,7 +79,7 @@ import WeightFormat
     @Test func anOldLayoutSaysWhichScriptToRerun() {
         let old = Self.refusal { $0.removeAll { $0.name == "layout_version" } }
         #expect(old?.contains("table layout 1") == true && old?.contains("Scripts/export_emotion.py Weights/emotion.tsv") == true, "\(old ?? "loaded")")
-        #expect(Self.refusal(Self.setting("layout_version", [3])) != nil)
+        #expect(Self.refusal(Self.setting("layout_version", [2])) != nil)
     }
 
     /// Hostile values are refused with an error, not a trap (a class index is converted to Int only

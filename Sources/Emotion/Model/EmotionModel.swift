@@ -19,7 +19,7 @@ public struct EmotionModel: Sendable {
     }
 
     /// The table layout this build reads (the `layout_version` tensor); Weights/FORMAT.md lists them.
-    public static let layoutVersion = 2
+    public static let layoutVersion = 3
     public static let regenerateHint = "regenerate it from the table: Scripts/export_emotion.py Weights/emotion.tsv Weights/emotion.bin"
     /// The single-valued rows besides cues, biases, classes and prototypes: name → value count.
     static let scalarRows: [String: Int] = [
