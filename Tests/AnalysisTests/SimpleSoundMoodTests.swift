@@ -8,9 +8,11 @@ import TestSupport
 /// at valence −0.41 (read as E minor, with a tempo it does not have, in the speech context), and
 /// 6 s of silence had energy "medium".
 @Suite struct SimpleSoundMoodTests {
+    /// The analysis of `samples` written to a WAV file (the clips' folder lives while `clips` does).
     static func result(_ name: String, _ samples: [Float]) throws -> MoodResult {
+        let clips = try Clips()
         let analyzer = MoodAnalyzer(yamnet: nil, classes: nil, emotion: MoodResultTests.emotion)
-        return try analyzer.analyze(path: try Clips().wav(name, samples), ffmpeg: nil)
+        return try withExtendedLifetime(clips) { try analyzer.analyze(path: clips.wav(name, samples), ffmpeg: nil) }
     }
 
     @Test func steadyMajorTriadIsPositive() throws {

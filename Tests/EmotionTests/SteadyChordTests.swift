@@ -23,7 +23,7 @@ import Testing
         let summary = try FeatureExtractor.analyze(Self.triad()).summary
         print("C4+E4+G4: tempo \(summary.tempo.map { "\($0.bpm) BPM, confidence \($0.confidence)" } ?? "none"), onsets \(summary.onsetRate)/s")
         #expect(summary.tempo == nil)
-        #expect(summary.emotionCues["tempo_confidence"] == 0)
+        #expect(summary.emotionCues[.tempoConfidence] == 0)
     }
 
     /// The same triad struck every 0.5 s (a 10 ms fade-in per note): the onset gate must still
