@@ -24,13 +24,13 @@ from export_yamnet import encode, write_atomic  # noqa: E402  (one writer of the
 
 REPO = Path(__file__).resolve().parents[1]
 # The table layout the Swift loader reads (EmotionModel.layoutVersion); Weights/FORMAT.md lists them.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 LABELS = ["excited", "happy", "content", "calm", "neutral", "sad", "tired", "angry", "anxious"]
 CONTEXTS = ["speech", "music", "other"]
 # The cue names of EmotionCue (Sources/Emotion/Model/EmotionCue.swift); a test compares the two.
 CUES = ["loudness_db", "loudness_range_db", "speech_rate", "onset_rate", "f0_st", "f0_range_st",
         "hammarberg_db", "alpha_ratio_db", "centroid_hz", "tempo_bpm", "mode_major",
-        "voiced_fraction", "tempo_confidence"]
+        "voiced_fraction", "tempo_confidence", "key_clarity"]
 SOURCES = {"J&L", "EFB", "eGeMAPS", "Russell", "AudioSet", "YAMNet", "de Jong & Wempe", "AFFECT.md",
            "design", "fit"}
 # Rows besides cues, biases, classes and prototypes: name -> number of values. All are required.
@@ -38,6 +38,7 @@ SCALARS = {
     "calibration/temperature": 1, "calibration/energy_thresholds": 2,
     "context/speech_class": 1, "context/music_class": 1, "context/other_floor": 1,
     "context/no_yamnet/speech": 1, "context/no_yamnet/music": 1, "context/no_yamnet/other": 1,
+    "context/no_yamnet/music_key": 2,
     "rule/z_limit": 1, "rule/min_sound_s": 1, "rule/weak_sound_fraction": 1, "rule/weak_evidence_cap": 1,
     "rule/no_yamnet_confidence": 1,
 }

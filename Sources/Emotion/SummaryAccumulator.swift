@@ -110,7 +110,7 @@ struct SummaryAccumulator {
             slope500To1500: functionals(.slope500To1500, false),
             voicedFraction: gated.moments(Gated.voiced.rawValue, fromBin: gate).mean,
             pitch: pitchSummary(),
-            tempo: tempo.estimate(),
+            tempo: tempo.estimate(onsets: onsets.count),
             onsetRate: duration > 0 ? Double(onsets.count) / duration : 0,
             chroma: chroma,
             key: estimateKey(chroma: chroma),

@@ -7,7 +7,8 @@ import YAMNet
 /// `mood bench …`: release-build measurements (never run as tests). See BENCHMARKS.md.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (build with -c release).", subcommands: [Frontend.self, Model.self, Kernels.self, Resample.self, Decode.self, Features.self])
+        abstract: "Benchmarks (build with -c release).",
+        subcommands: [Frontend.self, Model.self, Kernels.self, Resample.self, Decode.self, Features.self, EmotionCues.self])
 
     struct Frontend: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -83,7 +83,7 @@ extension EmotionModel {
             confidence: emotionConfidence * (input.yamnet == nil ? noYAMNetConfidence : 1),
             probabilities: Dictionary(uniqueKeysWithValues: zip(prototypes.map(\.label.rawValue), probabilities)),
             mood: MoodLabel(label),
-            energyLevel: EnergyLevel(arousal: arousal, thresholds: energyThresholds),
+            energyLevel: weak ? .low : EnergyLevel(arousal: arousal, thresholds: energyThresholds),
             contextWeights: Dictionary(uniqueKeysWithValues: pi.map { ($0.key.rawValue, $0.value) }),
             weakEvidence: weak)
     }
@@ -106,7 +106,10 @@ extension EmotionModel {
             raw = [.speech: scores[speechClass], .music: scores[musicClass], .other: otherFloor]
         } else {
             func cue(_ cue: EmotionCue) -> Double { input.cues[cue].flatMap { $0.isFinite ? min(max($0, 0), 1) : nil } ?? 0 }
-            raw = [.speech: noYAMNet[.speech, default: 0] * cue(.voicedFraction), .music: noYAMNet[.music, default: 0] * cue(.tempoConfidence),
+            let tonal = min(max((input.cues[.keyClarity].flatMap { $0.isFinite ? $0 : nil } ?? noYAMNetKey.floor) - noYAMNetKey.floor, 0)
+                            / (1 - noYAMNetKey.floor), 1)
+            raw = [.speech: noYAMNet[.speech, default: 0] * cue(.voicedFraction),
+                   .music: noYAMNet[.music, default: 0] * cue(.tempoConfidence) + noYAMNetKey.weight * tonal,
                    .other: noYAMNet[.other, default: 0]]
         }
         let total = Context.allCases.reduce(0) { $0 + raw[$1, default: 0] }          // a fixed order: the same sum every run

@@ -19,13 +19,14 @@ public struct EmotionModel: Sendable {
     }
 
     /// The table layout this build reads (the `layout_version` tensor); Weights/FORMAT.md lists them.
-    public static let layoutVersion = 2
+    public static let layoutVersion = 3
     public static let regenerateHint = "regenerate it from the table: Scripts/export_emotion.py Weights/emotion.tsv Weights/emotion.bin"
     /// The single-valued rows besides cues, biases, classes and prototypes: name → value count.
     static let scalarRows: [String: Int] = [
         "calibration/temperature": 1, "calibration/energy_thresholds": 2,
         "context/speech_class": 1, "context/music_class": 1, "context/other_floor": 1,
         "context/no_yamnet/speech": 1, "context/no_yamnet/music": 1, "context/no_yamnet/other": 1,
+        "context/no_yamnet/music_key": 2,
         "rule/z_limit": 1, "rule/min_sound_s": 1, "rule/weak_sound_fraction": 1, "rule/weak_evidence_cap": 1,
         "rule/no_yamnet_confidence": 1,
     ]
@@ -44,6 +45,9 @@ public struct EmotionModel: Sendable {
     public let speechClass: Int, musicClass: Int, otherFloor: Double
     /// Without YAMNet: π_speech ∝ this × voiced fraction, π_music ∝ this × tempo confidence, π_other ∝ this.
     public let noYAMNet: [Context: Double]
+    /// Without YAMNet, π_music also gains weight × clamp((key clarity − floor) / (1 − floor), 0, 1):
+    /// tonal music without a beat (a held chord) is music too (context/no_yamnet/music_key).
+    public let noYAMNetKey: (weight: Double, floor: Double)
     /// rule/z_limit: the most a standardized cue counts, in standard units (an outlier cannot outvote the rest).
     public let zLimit: Double
     /// rule/min_sound_s: under this many seconds of sound the evidence is 0.
@@ -131,6 +135,8 @@ public struct EmotionModel: Sendable {
         var noYAMNet: [Context: Double] = [:]
         for context in Context.allCases { noYAMNet[context] = try scalar("context/no_yamnet/\(context.rawValue)")[0] }
         self.noYAMNet = noYAMNet
+        let key = try scalar("context/no_yamnet/music_key")
+        noYAMNetKey = (key[0], key[1])
         zLimit = try scalar("rule/z_limit")[0]
         minSoundSeconds = try scalar("rule/min_sound_s")[0]
         weakSoundFraction = try scalar("rule/weak_sound_fraction")[0]
@@ -138,6 +144,7 @@ public struct EmotionModel: Sendable {
         noYAMNetConfidence = try scalar("rule/no_yamnet_confidence")[0]
         let fractions = [weakSoundFraction, weakEvidenceCap, noYAMNetConfidence]
         guard temperature > 0, energy[0] < energy[1], otherFloor > 0, noYAMNet.values.allSatisfy({ $0 >= 0 }), noYAMNet[.other, default: 0] > 0,
+              noYAMNetKey.weight >= 0, noYAMNetKey.floor < 1,
               zLimit > 0, minSoundSeconds >= 0, fractions.allSatisfy({ (0...1).contains($0) }) else {
             throw fail("calibration constants or rules out of range")
         }

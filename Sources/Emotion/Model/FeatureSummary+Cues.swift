@@ -21,7 +21,10 @@ extension FeatureSummary {
             cues[.f0Range] = pitch.rangeSemitones
         }
         if let tempo { cues[.tempoBPM] = tempo.bpm }
-        if let key { cues[.modeMajor] = (key.mode == .major ? 1 : -1) * key.modeConfidence }
+        if let key {
+            cues[.modeMajor] = (key.mode == .major ? 1 : -1) * key.modeConfidence
+            cues[.keyClarity] = key.correlation
+        }
         return cues
     }
 }

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Fits the emotion table's cue coefficients on the development part of the emotion bench.
+
+    Scripts/emotion-bench/fit.py [--set .emotion-bench] [--mood .build/release/mood]
+                                 [--table Weights/emotion.tsv] [--write]
+
+1. Cues: `mood bench emotion-cues` on every development clip (the model's own inputs).
+2. Targets, from the design of the set (make_set.py) and the circumplex prototypes of the table:
+   music arousal = 0.35·tempo + 0.35·dynamics, valence = 0.6·mode (each ±1: fast/slow, loud/soft,
+   major/minor), so the four corners land on excited/happy, content/calm, sad and angry; speech
+   arousal = ±0.3 for one prosody factor up/down (rate, pitch, volume), +0.7 angry, −0.7 sad, 0
+   neutral (Juslin & Laukka 2003, Table 11; Eerola, Friberg & Bresin 2013). Speech valence has
+   no target (acoustic valence cues in speech are weak: AFFECT.md): its rows are kept.
+3. Model, as Sources/Emotion/Model/EmotionModel+Estimate.swift without YAMNet: raw = Σ_c π_c ·
+   (bias_c + Σ_i w_i·clamp((x_i − mean_i)/scale_i, ±z_limit)), output = tanh(raw)·evidence, π_c
+   from context/no_yamnet/* (voiced fraction, tempo confidence and key clarity, constant). Given π the raw score
+   is linear in the weights, so they are fitted by least squares onto atanh(target / evidence)
+   (clipped to ±0.95), with every weight's sign held to the published direction it encodes (the
+   sign in the table, magnitude at least MIN_WEIGHT: scipy.optimize.lsq_linear with bounds) and a
+   small ridge (λ = 0.05) towards zero. Music means and scales are the development music clips' median and standard deviation;
+   speech keeps the table's (typical conversational speech: one synthesiser's spread is too narrow).
+4. The no-YAMNet context weight of music (π_music ∝ m × tempo confidence) is chosen from a grid by
+   the same loss, then the softmax temperature by the expected calibration error of the corner
+   moods on the development part.
+Only the development part is read. With --write the fitted values replace the table's values
+(source "fit", provenance in the finding); re-export with Scripts/export_emotion.py.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+from scipy.optimize import lsq_linear
+
+RIDGE = 0.05
+# Every published cue keeps at least this weight, its sign held: the bench's synthetic speech and
+# music cannot show every cue (one synthesiser's brightness barely varies), and a cue fitted to 0
+# would stop moving its dimension on real recordings (Tests/AnalysisTests/DirectionTests).
+MIN_WEIGHT = 0.05
+# The no-YAMNet music context weights tried. Above 3, speech with a weak beat (tempo confidence
+# about 0.2) would be judged mostly by the music cues.
+MUSIC_WEIGHTS = (1.0, 2.0, 3.0)
+FITTED = [("music", "arousal"), ("music", "valence"), ("speech", "arousal")]
+
+
+def read_table(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                rows.append((line, None))
+                continue
+            cols = line.split("\t")
+            rows.append((line, cols))
+    return rows
+
+
+def table_values(rows):
+    return {cols[0]: [float(v) for v in cols[1].split()] for _, cols in rows if cols}
+
+
+def cues_of(mood, files):
+    out = subprocess.run([mood, "bench", "emotion-cues", *files], capture_output=True, text=True, check=True)
+    return {d["file"]: d for d in map(json.loads, out.stdout.splitlines())}
+
+
+def evidence(d, values):
+    sound = 1 - d["silenceFraction"]
+    return 0.0 if sound * d["durationS"] < values["rule/min_sound_s"][0] else sound
+
+
+def contexts(d, values, music_weight=None):
+    cue = lambda n: min(max(d["cues"].get(n, 0.0), 0.0), 1.0)
+    ny = lambda c: values[f"context/no_yamnet/{c}"][0]
+    key_weight, floor = values["context/no_yamnet/music_key"]
+    clarity = d["cues"].get("key_clarity", floor)
+    tonal = min(max((clarity - floor) / (1 - floor), 0.0), 1.0)
+    raw = {"speech": ny("speech") * cue("voiced_fraction"),
+           "music": (music_weight if music_weight is not None else ny("music")) * cue("tempo_confidence") + key_weight * tonal,
+           "other": ny("other")}
+    total = sum(raw.values())
+    return {c: v / total for c, v in raw.items()}
+
+
+def z(d, name, mean, scale, limit):
+    x = d["cues"].get(name)
+    if x is None or not math.isfinite(x):
+        return 0.0
+    return min(max((x - mean) / scale, -limit), limit)
+
+
+def targets(row):
+    s = lambda v, hi: 1.0 if v == hi else -1.0
+    if row["kind"] == "music":
+        return {"arousal": 0.35 * s(row["tempo"], "fast") + 0.35 * s(row["dynamics"], "loud"),
+                "valence": 0.6 * s(row["mode"], "major")}
+    a = {"neutral": 0, "rate_slow": -0.3, "rate_fast": 0.3, "pitch_low": -0.3, "pitch_high": 0.3,
+         "volume_soft": -0.3, "volume_loud": 0.3, "angry": 0.7, "sad": -0.7}[row["profile"]]
+    return {"arousal": a}
+
+
+def predict(d, values, cues, music_weight):
+    """(arousal, valence) of one clip under the table `values` with cue rows `cues`."""
+    pi = contexts(d, values, music_weight)
+    limit = values["rule/z_limit"][0]
+    out = {}
+    for dim in ("arousal", "valence"):
+        raw = 0.0
+        for c, p in pi.items():
+            s = values.get(f"bias/{c}/{dim}", [0])[0]
+            for (cc, dd, name), (mean, scale, w) in cues.items():
+                if cc == c and dd == dim:
+                    s += w * z(d, name, mean, scale, limit)
+            raw += p * s
+        out[dim] = math.tanh(raw) * evidence(d, values)
+    return out
+
+
+def fit(data, rows, values, music_weight):
+    cues = {tuple(k.split("/")[1:4]): v for k, v in values.items() if k.startswith("cue/")}
+    limit = values["rule/z_limit"][0]
+    # Music means and scales from the development clips (the set's soft/loud and slow/fast levels);
+    # speech keeps the table's conversational means and spreads (one synthesiser's spread is narrow).
+    for (c, dim, name) in list(cues):
+        if (c, dim) not in FITTED or c != "music":
+            continue
+        xs = [d["cues"][name] for d, r in zip(data, rows) if r["kind"] == c and math.isfinite(d["cues"].get(name, float("nan")))]
+        if len(xs) > 3 and np.std(xs) > 0:
+            cues[(c, dim, name)] = [float(np.median(xs)), float(np.std(xs)), cues[(c, dim, name)][2]]
+    loss = 0.0
+    for dim in ("arousal", "valence"):
+        free = [k for k in cues if (k[0], k[1]) in FITTED and k[1] == dim]
+        A, b = [], []
+        for d, r in zip(data, rows):
+            t = targets(r).get(dim)
+            ev = evidence(d, values)
+            if t is None or ev <= 0:
+                continue
+            pi = contexts(d, values, music_weight)
+            fixed = sum(pi[c] * (values.get(f"bias/{c}/{dim}", [0])[0]
+                                 + sum(w * z(d, n, m, s, limit) for (cc, dd, n), (m, s, w) in cues.items()
+                                       if cc == c and dd == dim and (cc, dd, n) not in free))
+                        for c in pi)
+            A.append([pi[k[0]] * z(d, k[2], cues[k][0], cues[k][1], limit) for k in free])
+            b.append(math.atanh(max(-0.95, min(0.95, t / ev))) - fixed)
+        A, b = np.array(A), np.array(b)
+        signs = [1.0 if cues[k][2] >= 0 else -1.0 for k in free]
+        lower = [MIN_WEIGHT if s > 0 else -np.inf for s in signs]
+        upper = [np.inf if s > 0 else -MIN_WEIGHT for s in signs]
+        A_ridge = np.vstack([A, math.sqrt(RIDGE) * np.eye(len(free))])
+        b_ridge = np.concatenate([b, np.zeros(len(free))])
+        result = lsq_linear(A_ridge, b_ridge, bounds=(lower, upper))
+        for k, w in zip(free, result.x):
+            cues[k] = [cues[k][0], cues[k][1], float(w)]
+        loss += float(np.mean((A @ result.x - b) ** 2))
+    return cues, loss
+
+
+def mood_of(out, values):
+    protos = {k.split("/")[1]: v for k, v in values.items() if k.startswith("prototype/")}
+    quadrant = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
+                "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
+    return protos, quadrant
+
+
+def calibrate(data, rows, values, cues, music_weight):
+    """The temperature with the lowest ECE of the corner moods (5 bins), and that ECE."""
+    protos, quadrant = mood_of(None, values)
+    corners = [(d, r) for d, r in zip(data, rows) if r["expected_mood"]]
+    factor = values["rule/no_yamnet_confidence"][0]
+    best = None
+    for T in np.round(np.arange(0.02, 0.61, 0.02), 2):
+        conf, right = [], []
+        for d, r in corners:
+            o = predict(d, values, cues, music_weight)
+            logits = {k: -((o["valence"] - v[0]) ** 2 + (o["arousal"] - v[1]) ** 2) / T for k, v in protos.items()}
+            top = max(logits.values())
+            w = {k: math.exp(v - top) for k, v in logits.items()}
+            label = max(logits, key=logits.get)
+            conf.append(w[label] / sum(w.values()) * factor)
+            right.append(quadrant[label] == r["expected_mood"])
+        conf, right = np.array(conf), np.array(right, dtype=float)
+        ece = sum(abs(right[m].mean() - conf[m].mean()) * m.sum() / len(conf)
+                  for lo in np.arange(0, 1, 0.2) if (m := (conf >= lo) & (conf < lo + 0.2 + (lo >= 0.8) * 1e-9)).any())
+        if best is None or ece < best[1] - 1e-9:
+            best = (float(T), float(ece), float(right.mean()))
+    return best
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    parser = argparse.ArgumentParser(description="Fits Weights/emotion.tsv's cue rows on the dev part.")
+    parser.add_argument("--set", default=os.path.join(root, ".emotion-bench"))
+    parser.add_argument("--mood", default=os.path.join(root, ".build", "release", "mood"))
+    parser.add_argument("--table", default=os.path.join(root, "Weights", "emotion.tsv"))
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    with open(os.path.join(args.set, "manifest.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["part"] == "dev"]
+    files = [os.path.abspath(os.path.join(args.set, r["file"])) for r in rows]
+    by_file = cues_of(args.mood, files)
+    data = [by_file[f] for f in files]
+    table = read_table(args.table)
+    values = table_values(table)
+
+    best = None
+    for m in MUSIC_WEIGHTS:
+        cues, loss = fit(data, rows, values, m)
+        print(f"music context weight {m}: loss {loss:.4f}")
+        if best is None or loss < best[2]:
+            best = (m, cues, loss)
+    music_weight, cues, loss = best
+    T, ece, accuracy = calibrate(data, rows, values, cues, music_weight)
+    print(f"chosen: music context weight {music_weight}, loss {loss:.4f}; temperature {T} (dev corner ECE {ece:.3f}, "
+          f"corner accuracy {accuracy:.2f})")
+    for (c, dim, name), (m, s, w) in sorted(cues.items()):
+        if (c, dim) in FITTED:
+            print(f"cue/{c}/{dim}/{name}\t{m:.4g} {s:.4g} {w:.3f}")
+    if not args.write:
+        return
+    provenance = "fitted by Scripts/emotion-bench/fit.py on the emotion bench's development part"
+    out = []
+    for line, cols in table:
+        if cols and cols[0].startswith("cue/") and tuple(cols[0].split("/")[1:3]) in FITTED:
+            key = tuple(cols[0].split("/")[1:4])
+            m, s, w = cues[key]
+            cols = [cols[0], f"{m:.4g} {s:.4g} {w:.3f}", "fit, " + cols[2].replace("fit, ", ""),
+                    cols[3].split(" [fit:")[0] + f" [fit: weight {provenance}" + ("; mean and scale: median and sd of its dev music clips" if key[0] == "music" else "")
+                    + "; the weight's sign is held to the finding]"]
+        elif cols and cols[0] == "context/no_yamnet/music":
+            cols = [cols[0], f"{music_weight:g}", "fit, design", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, grid {'/'.join(f'{m:g}' for m in MUSIC_WEIGHTS)}]"]
+        elif cols and cols[0] == "calibration/temperature":
+            cols = [cols[0], f"{T:g}", "fit", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, the lowest ECE of the corner moods]"]
+        out.append("\t".join(cols) if cols else line)
+    with open(args.table, "w") as f:
+        f.write("\n".join(out) + "\n")
+    print(f"wrote {args.table}: re-export with Scripts/export_emotion.py {args.table} Weights/emotion.bin")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
