@@ -30,26 +30,40 @@ struct ModelOptions: ParsableArguments {
         weights ?? ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] ?? "Weights/yamnet.bin"
     }
 
-    func loadModel() throws -> YAMNet {
+    /// The YAMNet weights at `weightsPath`, mapped once; every runner of the process shares them.
+    func loadWeights() throws -> YAMNet.Weights {
         let path = weightsPath
         guard FileManager.default.fileExists(atPath: path) else {
             throw MoodError("YAMNet weights not found at \(path): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNet(weights: YAMNetWeights(path: path), maxBatch: max(1, batch), threads: max(1, threads))
+        return try YAMNet.Weights(path: path)
     }
 
-    /// The analyzer: YAMNet when its weights are found (an explicit --weights or
-    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; the default path missing means running
-    /// without it, said on stderr and in each result's warnings), and the emotion model.
+    /// One YAMNet runner (its own buffers) over freshly loaded weights.
+    func loadModel() throws -> YAMNet {
+        try YAMNet(weights: loadWeights(), maxBatch: max(1, batch), threads: max(1, threads))
+    }
+
+    /// The analyzer of a single caller (`loadAnalyzers(slots: 1)`).
     func loadAnalyzer() throws -> MoodAnalyzer {
-        var yamnet: YAMNet?, classes: ClassMap?
-        let explicit = weights != nil || ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] != nil
+        try loadAnalyzers(slots: 1)[0]
+    }
+
+    /// One analyzer per slot (a job in flight), `threads` divided between them: the YAMNet
+    /// weights, class map and emotion model are loaded once and shared; each analyzer gets its own
+    /// YAMNet runner. YAMNet is used when its weights are found (an explicit --weights or
+    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; the default path missing means running
+    /// without it, said on stderr and in each result's warnings).
+    func loadAnalyzers(slots: Int) throws -> [MoodAnalyzer] {
+        let slots = max(1, slots)
+        var weights: YAMNet.Weights?, classes: ClassMap?
+        let explicit = self.weights != nil || ProcessInfo.processInfo.environment["MOOD_YAMNET_WEIGHTS"] != nil
         if !noYamnet, explicit || FileManager.default.fileExists(atPath: weightsPath) {
-            yamnet = try loadModel()
-            classes = try loadClassMap()
-            guard classes!.displayNames.count == yamnet!.params.numClasses else {
-                throw MoodError("class map has \(classes!.displayNames.count) classes, the model \(yamnet!.params.numClasses)")
+            let loaded = try loadWeights(), map = try loadClassMap()
+            guard map.displayNames.count == loaded.params.numClasses else {
+                throw MoodError("class map has \(map.displayNames.count) classes, the model \(loaded.params.numClasses)")
             }
+            (weights, classes) = (loaded, map)
         } else if !noYamnet {
             FileHandle.standardError.write(Data("note: no YAMNet weights at \(weightsPath) (Scripts/fetch-weights): running without sound classification\n".utf8))
         }
@@ -59,7 +73,12 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MoodError("emotion model not found at \(path): pass --emotion-weights PATH (the repository has Weights/emotion.bin)")
         }
-        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: path))
+        let emotion = try EmotionModel(path: path)
+        let perSlot = max(1, threads / slots)
+        return try (0..<slots).map { _ in
+            let runner = try weights.map { try YAMNet(weights: $0, maxBatch: max(1, batch), threads: perSlot) }
+            return MoodAnalyzer(yamnet: runner, classes: classes, emotion: emotion)
+        }
     }
 
     func loadClassMap() throws -> ClassMap {

@@ -75,9 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let id = workerID ?? WorkerConfiguration.defaultWorkerID()
         let log = WorkerLog(format: logFormat, workerID: id, redacting: supabase.key)
         let instances = check ? 1 : concurrency
-        var perJob = model
-        perJob.threads = max(1, model.threads / instances)
-        let analyzer = MoodJobAnalyzer(analyzers: try (0..<instances).map { _ in try perJob.loadAnalyzer() }, limits: limits.limits)
+        let analyzer = MoodJobAnalyzer(analyzers: try model.loadAnalyzers(slots: instances), limits: limits.limits)
         let store = SupabaseJobStore(client: SupabaseClient(config: supabase), bucket: bucket) { log(.warning, "fallback", $0) }
         do {
             // A 5xx or a dropped connection at start is retried like any call (RetryPolicy); a
