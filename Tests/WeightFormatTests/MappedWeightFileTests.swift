@@ -23,9 +23,12 @@ import WeightFormat
     }
 
     func kind(_ bytes: [UInt8]) throws -> WeightFileError.Kind? {
-        try withFile(bytes) { path in
+        try withFile(bytes) { path -> WeightFileError.Kind? in
             do { _ = try MappedWeightFile(path: path, model: "test", hint: "rerun the exporter"); return nil }
-            catch { #expect(error.description.contains(path) && error.description.contains("rerun the exporter")); return error.kind }
+            catch let error as WeightFileError {
+                #expect(error.description.contains(path) && error.description.contains("rerun the exporter"))
+                return error.kind
+            }
         }
     }
 

@@ -98,7 +98,7 @@ import YAMNet
             _ = try Self.model(waveform)
             Issue.record("a NaN sample was accepted")
         } catch {
-            guard case .nonFiniteSample(let index, let value)? = error as? DSPError else { Issue.record("\(error)"); return }
+            guard case .nonFiniteSample(let index, let value) = error else { Issue.record("\(error)"); return }
             #expect(index == 5 && value.isNaN)
         }
     }
