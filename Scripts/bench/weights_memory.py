@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Memory and time of YAMNet's shared weights against its per-runner buffers, two builds side by side.
+
+    Scripts/bench/weights_memory.py --mood .build/release/mood [--before OTHER/mood] [--rounds 5]
+
+Run from the repository root (the class map and Weights/emotion.bin are found there). Standard
+library only, plus numpy for Scripts/deploy/make_test_weights.py. In a temporary directory it makes
+the golden tests' seeded full-size YAMNet and speech clips (Scripts/bench/make_clip.py), then, for
+each build, round by round (interleaved, so a slow spell of the shared machine hits both):
+
+1. `mood worker --concurrency N` (N = 1, 4) once its analyzers are loaded: it is pointed at a closed
+   local port, so it loads the models, fails to reach Supabase and waits to retry; VmRSS is read
+   from /proc while it waits, then the process is ended.
+2. cold start of `mood analyze` on a 10 s clip: wall time and peak RSS (/usr/bin/time).
+3. `mood bench yamnet --seconds 60 --repeats 3` (median of 3 runs in one process).
+
+and once, for `--mood` only, `mood bench memory --runners N` (N = 1, 4) on a 20 s clip: the worker's
+analyzers, each run once, so every runner's buffers are resident. Prints medians over the rounds.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def worker_rss(mood, weights, concurrency):
+    """VmRSS (KiB) of `mood worker` once it waits to retry an unreachable Supabase."""
+    env = dict(os.environ, SUPABASE_SERVICE_ROLE_KEY="bench-not-a-key")
+    env.pop("SUPABASE_URL", None)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([mood, "worker", "--weights", weights, "--supabase-url", "http://127.0.0.1:9",
+                                 "--env-file", os.devnull, "--concurrency", str(concurrency), "--threads", "1"],
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                log.seek(0)
+                if b"retrying" in log.read():
+                    with open(f"/proc/{proc.pid}/status") as status:
+                        return int(re.search(r"VmRSS:\s+(\d+) kB", status.read()).group(1))
+                if proc.poll() is not None:
+                    log.seek(0)
+                    sys.exit(f"worker exited early: {log.read().decode(errors='replace')}")
+                time.sleep(0.05)
+            sys.exit("worker never reached its Supabase retry")
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+
+
+def cold_start(mood, weights, clip):
+    """(wall s, peak RSS KiB) of one `mood analyze` process."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", mood, "analyze", "--weights", weights, clip],
+                            capture_output=True, text=True, check=True)
+    wall, peak = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(peak)
+
+
+def bench_yamnet(mood, weights):
+    out = subprocess.run([mood, "bench", "yamnet", "--weights", weights, "--seconds", "60", "--repeats", "3", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])["median_s"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mood", required=True)
+    parser.add_argument("--before")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    builds = {"after": os.path.abspath(args.mood)}
+    if args.before:
+        builds["before"] = os.path.abspath(args.before)
+    with tempfile.TemporaryDirectory() as tmp:
+        weights, clip10, clip20 = (os.path.join(tmp, n) for n in ("yamnet.bin", "clip10.wav", "clip20.wav"))
+        subprocess.run([sys.executable, os.path.join(REPO, "Scripts/deploy/make_test_weights.py"), weights], check=True)
+        for path, seconds in ((clip10, 10), (clip20, 20)):
+            subprocess.run([sys.executable, os.path.join(REPO, "Scripts/bench/make_clip.py"), path, "--seconds", str(seconds)], check=True)
+        results = {name: {"rss1": [], "rss4": [], "wall": [], "peak": [], "yamnet": []} for name in builds}
+        for name, mood in builds.items():          # warm-up: page cache, first-run costs
+            cold_start(mood, weights, clip10)
+        for r in range(args.rounds):
+            for name, mood in builds.items():
+                res = results[name]
+                res["rss1"].append(worker_rss(mood, weights, 1))
+                res["rss4"].append(worker_rss(mood, weights, 4))
+                wall, peak = cold_start(mood, weights, clip10)
+                res["wall"].append(wall)
+                res["peak"].append(peak)
+                res["yamnet"].append(bench_yamnet(mood, weights))
+            print(f"round {r + 1}: " + json.dumps(results), flush=True)
+        print("build  | worker RSS c=1 | c=4 | c=4 − c=1 | analyze 10 s wall | peak RSS | yamnet 60 s (median s)")
+        for name, res in results.items():
+            m = {k: statistics.median(v) for k, v in res.items()}
+            print(f"{name:6} | {m['rss1'] / 1024:.1f} MiB | {m['rss4'] / 1024:.1f} MiB | {(m['rss4'] - m['rss1']) / 1024:.1f} MiB"
+                  f" | {m['wall']:.2f} s | {m['peak'] / 1024:.1f} MiB | {m['yamnet']:.3f}")
+        for runners in (1, 4):
+            out = subprocess.run([builds["after"], "bench", "memory", "--weights", weights, "--runners", str(runners), clip20],
+                                 capture_output=True, text=True, check=True).stdout
+            print(out.strip())
+
+
+if __name__ == "__main__":
+    main()
