@@ -4,7 +4,8 @@ import Tensor
 import YAMNet
 
 extension Bench {
-    /// `mood bench kernels`: each YAMNet layer's kernels timed alone at one batch size.
+    /// `mood bench kernels`: each YAMNet layer's kernels timed alone at one batch size, with the
+    /// per-channel scale and bias (folded batch norm) that YAMNet applies.
     struct Kernels: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kernels", abstract: "Time each YAMNet layer's depthwise and pointwise kernels alone.")
@@ -27,24 +28,24 @@ extension Bench {
                 let outShape = conv3x3OutputShape(shape, stride: spec.stride, channels: spec.kind == .conv ? spec.filters : shape.c)
                 var out = [Float](repeating: 0, count: outShape.count)
                 if spec.kind == .conv {
-                    let kernel = fill(9 * shape.c * spec.filters), bias = fill(spec.filters)
+                    let kernel = fill(9 * shape.c * spec.filters), scale = fill(spec.filters), bias = fill(spec.filters)
                     var scratch = [Float](repeating: 0, count: conv2d3x3ScratchCount(shape, stride: spec.stride))
                     let t = median(repeats) {
-                        conv2d3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, bias: bias,
+                        conv2d3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
                                          outChannels: spec.filters, stride: spec.stride, relu: true, scratch: &scratch, threads: threads)
                     }
                     totals.conv += t
                     print(String(format: "layer%-2d conv      %@ → %@  %7.3f ms", i + 1, "\(shape)", "\(outShape)", t * 1000))
                 } else {
-                    let kernel = fill(9 * shape.c), bias = fill(shape.c)
+                    let kernel = fill(9 * shape.c), scale = fill(shape.c), bias = fill(shape.c)
                     let td = median(repeats) {
-                        depthwiseConv3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, bias: bias,
+                        depthwiseConv3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
                                                 stride: spec.stride, relu: true, threads: threads)
                     }
-                    let pwKernel = fill(shape.c * spec.filters), pwBias = fill(spec.filters)
+                    let pwKernel = fill(shape.c * spec.filters), pwScale = fill(spec.filters), pwBias = fill(spec.filters)
                     var pwOut = [Float](repeating: 0, count: outShape.n * outShape.h * outShape.w * spec.filters)
                     let tp = median(repeats) {
-                        pointwiseConvForward(out: &pwOut, input: out, shape: outShape, kernel: pwKernel, bias: pwBias,
+                        pointwiseConvForward(out: &pwOut, input: out, shape: outShape, kernel: pwKernel, scale: pwScale, bias: pwBias,
                                              outChannels: spec.filters, relu: true, threads: threads)
                     }
                     totals.depthwise += td; totals.pointwise += tp
