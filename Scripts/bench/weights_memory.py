@@ -32,13 +32,13 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def worker_rss(mood, weights, concurrency):
+def worker_rss(mood, weights, concurrency, env_file):
     """VmRSS (KiB) of `mood worker` once it waits to retry an unreachable Supabase."""
     env = dict(os.environ, SUPABASE_SERVICE_ROLE_KEY="bench-not-a-key")
     env.pop("SUPABASE_URL", None)
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([mood, "worker", "--weights", weights, "--supabase-url", "http://127.0.0.1:9",
-                                 "--env-file", os.devnull, "--concurrency", str(concurrency), "--threads", "1"],
+                                 "--env-file", env_file, "--concurrency", str(concurrency), "--threads", "1"],
                                 stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.time() + 120
@@ -81,7 +81,8 @@ def main():
     if args.before:
         builds["before"] = os.path.abspath(args.before)
     with tempfile.TemporaryDirectory() as tmp:
-        weights, clip10, clip20 = (os.path.join(tmp, n) for n in ("yamnet.bin", "clip10.wav", "clip20.wav"))
+        weights, clip10, clip20, env_file = (os.path.join(tmp, n) for n in ("yamnet.bin", "clip10.wav", "clip20.wav", "empty.env"))
+        open(env_file, "w").close()
         subprocess.run([sys.executable, os.path.join(REPO, "Scripts/deploy/make_test_weights.py"), weights], check=True)
         for path, seconds in ((clip10, 10), (clip20, 20)):
             subprocess.run([sys.executable, os.path.join(REPO, "Scripts/bench/make_clip.py"), path, "--seconds", str(seconds)], check=True)
@@ -91,8 +92,8 @@ def main():
         for r in range(args.rounds):
             for name, mood in builds.items():
                 res = results[name]
-                res["rss1"].append(worker_rss(mood, weights, 1))
-                res["rss4"].append(worker_rss(mood, weights, 4))
+                res["rss1"].append(worker_rss(mood, weights, 1, env_file))
+                res["rss4"].append(worker_rss(mood, weights, 4, env_file))
                 wall, peak = cold_start(mood, weights, clip10)
                 res["wall"].append(wall)
                 res["peak"].append(peak)

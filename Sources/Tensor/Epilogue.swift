@@ -47,11 +47,11 @@ func scaleBiasActivation(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                          bias: UnsafePointer<Float>?, relu: Bool) {
     for r in 0..<rows {
         let row = x + r &* cols
-        if let bias {
-            for j in 0..<cols { row[j] = row[j] * scale[j] + bias[j] }
-        } else {
-            for j in 0..<cols { row[j] *= scale[j] }
+        switch (bias, relu) {
+        case (let bias?, true): for j in 0..<cols { row[j] = max(row[j] * scale[j] + bias[j], 0) }
+        case (let bias?, false): for j in 0..<cols { row[j] = row[j] * scale[j] + bias[j] }
+        case (nil, true): for j in 0..<cols { row[j] = max(row[j] * scale[j], 0) }
+        case (nil, false): for j in 0..<cols { row[j] *= scale[j] }
         }
-        if relu { reluInPlace(row, count: cols) }
     }
 }
