@@ -6,13 +6,15 @@
 Run from the repository root (the class map and Weights/emotion.bin are found there). Standard
 library only, plus numpy for Scripts/deploy/make_test_weights.py. In a temporary directory it makes
 the golden tests' seeded full-size YAMNet and speech clips (Scripts/bench/make_clip.py), then, for
-each build, round by round (interleaved, so a slow spell of the shared machine hits both):
+each build, round by round (interleaved, the order swapped every round, so a slow spell of the
+shared machine hits both):
 
 1. `mood worker --concurrency N` (N = 1, 4) once its analyzers are loaded: it is pointed at a closed
    local port, so it loads the models, fails to reach Supabase and waits to retry; VmRSS is read
    from /proc while it waits, then the process is ended.
 2. cold start of `mood analyze` on a 10 s clip: wall time and peak RSS (/usr/bin/time).
-3. `mood bench yamnet --seconds 60 --repeats 3` (median of 3 runs in one process).
+3. `mood bench yamnet --seconds 60 --repeats 5`: its median wall time of one run, and the user +
+   system CPU time of the whole process (load, warm-up and 5 runs), steadier on a shared machine.
 
 and once, for `--mood` only, `mood bench memory --runners N` (N = 1, 4) on a 20 s clip: the worker's
 analyzers, each run once, so every runner's buffers are resident. Prints medians over the rounds.
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -66,9 +69,13 @@ def cold_start(mood, weights, clip):
 
 
 def bench_yamnet(mood, weights):
-    out = subprocess.run([mood, "bench", "yamnet", "--weights", weights, "--seconds", "60", "--repeats", "3", "--json"],
+    """(median wall s of one 60 s run, user + system CPU s of the whole process: load, warm-up, 5 runs)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run([mood, "bench", "yamnet", "--weights", weights, "--seconds", "60", "--repeats", "5", "--json"],
                          capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["median_s"]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return json.loads(out.strip().splitlines()[-1])["median_s"], cpu
 
 
 def main():
@@ -86,24 +93,27 @@ def main():
         subprocess.run([sys.executable, os.path.join(REPO, "Scripts/deploy/make_test_weights.py"), weights], check=True)
         for path, seconds in ((clip10, 10), (clip20, 20)):
             subprocess.run([sys.executable, os.path.join(REPO, "Scripts/bench/make_clip.py"), path, "--seconds", str(seconds)], check=True)
-        results = {name: {"rss1": [], "rss4": [], "wall": [], "peak": [], "yamnet": []} for name in builds}
+        results = {name: {"rss1": [], "rss4": [], "wall": [], "peak": [], "yamnet": [], "yamnet_cpu": []} for name in builds}
         for name, mood in builds.items():          # warm-up: page cache, first-run costs
             cold_start(mood, weights, clip10)
         for r in range(args.rounds):
-            for name, mood in builds.items():
+            order = list(builds.items())
+            for name, mood in (order if r % 2 == 0 else order[::-1]):      # ABBA: no side always first
                 res = results[name]
                 res["rss1"].append(worker_rss(mood, weights, 1, env_file))
                 res["rss4"].append(worker_rss(mood, weights, 4, env_file))
                 wall, peak = cold_start(mood, weights, clip10)
                 res["wall"].append(wall)
                 res["peak"].append(peak)
-                res["yamnet"].append(bench_yamnet(mood, weights))
+                wall, cpu = bench_yamnet(mood, weights)
+                res["yamnet"].append(wall)
+                res["yamnet_cpu"].append(cpu)
             print(f"round {r + 1}: " + json.dumps(results), flush=True)
-        print("build  | worker RSS c=1 | c=4 | c=4 − c=1 | analyze 10 s wall | peak RSS | yamnet 60 s (median s)")
+        print("build  | worker RSS c=1 | c=4 | c=4 − c=1 | analyze 10 s wall | peak RSS | yamnet 60 s wall | its process CPU")
         for name, res in results.items():
             m = {k: statistics.median(v) for k, v in res.items()}
             print(f"{name:6} | {m['rss1'] / 1024:.1f} MiB | {m['rss4'] / 1024:.1f} MiB | {(m['rss4'] - m['rss1']) / 1024:.1f} MiB"
-                  f" | {m['wall']:.2f} s | {m['peak'] / 1024:.1f} MiB | {m['yamnet']:.3f}")
+                  f" | {m['wall']:.2f} s | {m['peak'] / 1024:.1f} MiB | {m['yamnet']:.3f} s | {m['yamnet_cpu']:.2f} s")
         for runners in (1, 4):
             out = subprocess.run([builds["after"], "bench", "memory", "--weights", weights, "--runners", str(runners), clip20],
                                  capture_output=True, text=True, check=True).stdout
