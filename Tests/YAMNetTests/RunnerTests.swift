@@ -45,21 +45,29 @@ import YAMNet
         }
     }
 
-    /// Kernels are the file's values in place; scale and bias are 1/√(var + ε) and β − mean·s,
-    /// computed in double and rounded once (checked exactly on every row).
+    /// Conv and pointwise kernels are the file's values in place with scale 1/√(var + ε); depthwise
+    /// kernels are k·s with no scale; biases are β − mean·s; all computed in double and rounded
+    /// once (checked exactly on every row).
     @Test func batchNormIsFoldedIntoScaleAndBias() throws {
         let (records, _) = try WeightFile.read(path: GoldenModelTests.weightsPath, model: "yamnet", hint: "")
         var byName: [String: [Float]] = [:]
         for r in records { byName[r.name] = r.values }
         func check(_ w: FoldedConv, _ prefix: String, kernel: String) throws {
             let k = try #require(byName["\(prefix)/\(kernel)"])
-            #expect(Array(UnsafeBufferPointer(start: w.kernel, count: k.count)) == k, "\(prefix) kernel")
-            #expect(Int(bitPattern: w.kernel) % 64 == 0, "\(prefix) kernel is 64-byte aligned in the map")
             let beta = try #require(byName["\(prefix)/bn/beta"]), mean = try #require(byName["\(prefix)/bn/moving_mean"])
             let variance = try #require(byName["\(prefix)/bn/moving_variance"])
+            let s = variance.map { 1 / (Double($0) + 1e-4).squareRoot() }
+            let kernelValues = Array(UnsafeBufferPointer(start: w.kernel, count: k.count))
+            if let scale = w.scale {
+                #expect(kernelValues == k, "\(prefix) kernel")
+                #expect(Int(bitPattern: w.kernel) % 64 == 0, "\(prefix) kernel is 64-byte aligned in the map")
+                for c in s.indices { #expect(scale[c] == Float(s[c]), "\(prefix) scale \(c)") }
+            } else {
+                #expect(kernel == "depthwise_kernel", "\(prefix): only depthwise kernels are folded")
+                #expect(kernelValues == k.indices.map { Float(Double(k[$0]) * s[$0 % s.count]) }, "\(prefix) folded kernel")
+            }
             for c in beta.indices {
-                let s = 1 / (Double(variance[c]) + 1e-4).squareRoot()
-                #expect(w.scale[c] == Float(s) && w.bias[c] == Float(Double(beta[c]) - Double(mean[c]) * s), "\(prefix) channel \(c)")
+                #expect(w.bias[c] == Float(Double(beta[c]) - Double(mean[c]) * s[c]), "\(prefix) bias \(c)")
             }
         }
         for (i, layer) in Self.weights.layers.enumerated() {
