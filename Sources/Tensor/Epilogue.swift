@@ -1,21 +1,28 @@
-/// out[M, N] = act(A[M, K] · B[K, N] + bias), one `sgemm` per block of rows: each block's rows
-/// start as copies of `bias` and the GEMM accumulates onto them (β = 1, so OpenBLAS skips its own
-/// zeroing pass), then ReLU runs while the block is still in cache. With `threads` > 1 the row
+/// out[M, N] = act(A[M, K] · B[K, N] · scale + bias), one `sgemm` per block of rows, scale and
+/// bias per column (a batch norm applied after the convolution, as TensorFlow applies it). Without
+/// `scale`, each block's rows start as copies of `bias` and the GEMM accumulates onto them (β = 1,
+/// so OpenBLAS skips its own zeroing pass); with it, the GEMM writes the products and one pass
+/// applies scale, bias and ReLU while the block is still in cache. With `threads` > 1 the row
 /// blocks run on our own threads with OpenBLAS single-threaded (`BLASThreads`), so no BLAS
 /// worker spins on a core that the depthwise kernel or the front end needs.
 func gemmBiasActivation(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                        out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
-                        threads: Int) {
+                        out: UnsafeMutablePointer<Float>, scale: UnsafePointer<Float>? = nil,
+                        bias: UnsafePointer<Float>?, relu: Bool, threads: Int) {
     // Two blocks per thread, handed out dynamically (parallelFor), never under 32 rows: more
     // blocks repack B more often, fewer let one stalled thread hold up the layer.
     let blocks = threads > 1 ? max(1, min(2 * threads, m / 32)) : 1
     let (pa, pb, po) = (UInt(bitPattern: a), UInt(bitPattern: b), UInt(bitPattern: out))
-    let pbias = bias.map { UInt(bitPattern: $0) }
+    let pbias = bias.map { UInt(bitPattern: $0) }, pscale = scale.map { UInt(bitPattern: $0) }
     parallelFor(blocks, threads: threads) { block in
         let rows = (block * m / blocks)..<((block + 1) * m / blocks)
         let a = UnsafePointer<Float>(bitPattern: pa)! + rows.lowerBound * k
         let out = UnsafeMutablePointer<Float>(bitPattern: po)! + rows.lowerBound * n
         let bias = pbias.flatMap { UnsafePointer<Float>(bitPattern: $0) }
+        if let scale = pscale.flatMap({ UnsafePointer<Float>(bitPattern: $0) }) {
+            sgemm(m: rows.count, n: n, k: k, a: a, b: UnsafePointer(bitPattern: pb)!, c: out)
+            scaleBiasActivation(out, rows: rows.count, cols: n, scale: scale, bias: bias, relu: relu)
+            return
+        }
         if let bias { fillRows(out, rows: rows.count, with: bias, cols: n) }
         sgemm(m: rows.count, n: n, k: k, a: a, b: UnsafePointer(bitPattern: pb)!, c: out, accumulate: bias != nil)
         if relu { reluInPlace(out, count: rows.count * n) }
@@ -32,4 +39,19 @@ func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: UnsafePo
 @inline(__always)
 func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { x[i] = max(x[i], 0) }
+}
+
+/// x = act(x · scale + bias) for each of `rows` rows of `cols` values; scale and bias per column.
+@inline(__always)
+func scaleBiasActivation(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, scale: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, relu: Bool) {
+    for r in 0..<rows {
+        let row = x + r &* cols
+        switch (bias, relu) {
+        case (let bias?, true): for j in 0..<cols { row[j] = max(row[j] * scale[j] + bias[j], 0) }
+        case (let bias?, false): for j in 0..<cols { row[j] = row[j] * scale[j] + bias[j] }
+        case (nil, true): for j in 0..<cols { row[j] = max(row[j] * scale[j], 0) }
+        case (nil, false): for j in 0..<cols { row[j] *= scale[j] }
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import Foundation
 
 /// Element type of a stored tensor. Version 1 reads float32 only; the codes of float16 and
 /// bfloat16 are reserved so a later version can add them without a new layout.
@@ -70,25 +69,27 @@ public enum WeightFile {
     static let headerBytes = 32
     static let alignment = 64
 
-    /// Reads and validates a whole file: magic, version, size, checksum and model name.
-    /// Returns the tensors in file order and the file's CRC-32.
+    /// Reads and validates a whole file (`MappedWeightFile`) and copies its tensors out, for
+    /// callers that keep their own arrays. Returns the tensors in file order and the file's CRC-32.
     public static func read(path: String, model: String, hint: String) throws(WeightFileError)
         -> (records: [WeightRecord], checksum: UInt32) {
-        func fail(_ kind: WeightFileError.Kind) -> WeightFileError { WeightFileError(kind: kind, path: path, hint: hint) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw fail(.unreadable((error as NSError).localizedDescription)) }
-        do {
-            return try data.withUnsafeBytes { raw in try parse(raw, model: model) }
-        } catch let kind as WeightFileError.Kind {
-            throw fail(kind)
-        } catch {
-            throw fail(.malformed(String(describing: error)))
-        }
+        let file = try MappedWeightFile(path: path, model: model, hint: hint)
+        return (file.tensors.map { WeightRecord(name: $0.name, shape: $0.shape, values: Array($0.values)) }, file.checksum)
     }
 
+    /// One entry of the tensor table, validated against the buffer it was read from.
+    struct Entry {
+        var name: String
+        var shape: [Int]
+        var offset: Int         // bytes from the file start, a multiple of 64
+        var count: Int          // float32 elements
+    }
+
+    /// Validates `raw` (magic, version, size, checksum, model name, every record's dtype, shape,
+    /// offset and length against the payload) and returns its table and stored CRC-32. Every size
+    /// read from the file is checked before it is used: a hostile file gets a typed error, never a trap.
     static func parse(_ raw: UnsafeRawBufferPointer, model: String) throws(WeightFileError.Kind)
-        -> (records: [WeightRecord], checksum: UInt32) {
+        -> (entries: [Entry], checksum: UInt32) {
         var reader = ByteReader(raw)
         guard raw.count >= headerBytes + 4 else {
             if raw.count >= 8, Array(raw[0..<8]) != magic { throw .badMagic }
@@ -103,40 +104,45 @@ public enum WeightFile {
         _ = try reader.u32()                                  // reserved
         let fileSize = try reader.u64()
         guard fileSize == raw.count else { throw .truncated(expected: fileSize, actual: raw.count) }
-        let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self))
-        let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)]))
+        let payloadEnd = raw.count - 4
+        let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: payloadEnd, as: UInt32.self))
+        let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<payloadEnd]))
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
-        guard headerSize <= raw.count - 4 else { throw .malformed("header size \(headerSize) exceeds the file") }
+        guard headerSize <= payloadEnd else { throw .malformed("header size \(headerSize) exceeds the file") }
         let name = try reader.string()
         guard name == model else { throw .wrongModel(expected: model, found: name) }
-        var records: [WeightRecord] = []
+        var entries: [Entry] = []
+        var seen = Set<String>()
         for _ in 0..<count {
             let tensorName = try reader.string()
             let dtype = try reader.u8()
             let rank = Int(try reader.u8())
             guard rank <= 8 else { throw .malformed("tensor '\(tensorName)' has rank \(rank)") }
-            var shape: [Int] = []
-            for _ in 0..<rank { shape.append(Int(try reader.u32())) }
+            var shape: [Int] = [], elements = 1
+            for _ in 0..<rank {
+                let d = Int(try reader.u32())
+                shape.append(d)
+                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= payloadEnd else {
+                    throw .malformed("tensor '\(tensorName)' has shape \(shape)…, larger than the file")
+                }
+                elements = product
+            }
             let offset = try reader.u64(), length = try reader.u64()
             guard dtype == WeightDType.float32.rawValue else { throw .unsupportedDType(tensorName, code: dtype) }
-            let elements = shape.reduce(1, *)
+            guard seen.insert(tensorName).inserted else { throw .malformed("tensor '\(tensorName)' appears twice") }
+            // elements ≤ payloadEnd, so elements · 4 cannot overflow; offset ≤ payloadEnd is checked
+            // before payloadEnd − offset is formed.
             guard length == elements * 4, offset % alignment == 0, offset >= headerSize,
-                  offset + length <= raw.count - 4 else {
-                throw .malformed("tensor '\(tensorName)' has offset \(offset) and length \(length) outside the payload")
+                  offset <= payloadEnd, length <= payloadEnd - offset else {
+                throw .malformed("tensor '\(tensorName)' has offset \(offset) and length \(length) outside the payload or not 64-byte aligned")
             }
-            var values = [Float](repeating: 0, count: elements)
-            values.withUnsafeMutableBytes { dst in
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)]))
-            }
-            #if _endian(big)
-            values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-            #endif
-            records.append(WeightRecord(name: tensorName, shape: shape, values: values))
+            entries.append(Entry(name: tensorName, shape: shape, offset: offset, count: elements))
         }
         guard reader.offset == headerSize else {
             throw .malformed("tensor table ends at byte \(reader.offset), header says \(headerSize)")
         }
-        return (records, stored)
+        return (entries, stored)
     }
 
     /// Serialises `records` for `model` in format v1.

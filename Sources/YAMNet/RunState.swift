@@ -1,14 +1,13 @@
 import Tensor
 
-/// Every buffer a forward pass over up to `capacity` patches needs, allocated once and reused
-/// for every batch (ref: llama2.c, RunState).
+/// Every buffer a forward pass over up to `capacity` patches needs, allocated once, when its runner
+/// is made, and reused for every batch (ref: llama2.c, RunState). Each runner has its own.
 final class RunState {
     /// Rows 1–3 (the largest activations) run one patch at a time so they stay in cache
     /// (measured with `mood bench yamnet`: ~10% faster than whole batches; see BENCHMARKS.md).
     static let earlyRowCount = 3
     static let patchesPerSlice = 1
 
-    let capacity: Int
     let earlyRows: Int
     let slice: Int
     let patches: UnsafeMutablePointer<Float>      // [capacity, 96, 64, 1]
@@ -22,11 +21,12 @@ final class RunState {
     let embeddings: UnsafeMutablePointer<Float>   // [capacity, 1024]
     let logits: UnsafeMutablePointer<Float>       // [capacity, 521]
     let scores: UnsafeMutablePointer<Float>       // [capacity, 521]
+    /// Floats allocated in all the buffers above.
+    let floats: Int
 
     init(capacity batch: Int, params: Params, workers: Int) {
         earlyRows = Self.earlyRowCount
         slice = min(batch, Self.patchesPerSlice)
-        capacity = batch
         let input = NHWC(n: batch, h: params.patchFrames, w: params.patchBands, c: 1)
         // A separable row writes its depthwise output (input channels) before its pointwise one.
         func largest(_ rows: Range<Int>, n: Int) -> Int {
@@ -53,6 +53,8 @@ final class RunState {
         embeddings = .allocate(capacity: batch * params.embeddingSize)
         logits = .allocate(capacity: batch * params.numClasses)
         scores = .allocate(capacity: batch * params.numClasses)
+        floats = input.count + workers * (2 * sliceSize + scratchSize) + 2 * lateSize
+            + batch * (params.embeddingSize + 2 * params.numClasses)
     }
 
     deinit {

@@ -14,32 +14,38 @@ public struct YAMNetOutput: Sendable {
     public var patchCount: Int { scores.shape[0] }
 }
 
-/// YAMNet inference: a 16 kHz mono waveform → log-mel patches → MobileNet v1 → scores.
+/// A YAMNet runner: a 16 kHz mono waveform → log-mel patches → MobileNet v1 → scores.
 ///
-/// Patches run in batches of at most `maxBatch`. One `RunState` holds every buffer; it is
-/// allocated for the largest batch seen so far (at most `maxBatch`) and reused for every batch
-/// after that. Not thread-safe: one instance serves one caller at a time.
-/// ref: yamnet.py, yamnet_frames_model
+/// As llama2.c splits `Config` / `TransformerWeights` / `RunState`: the hyper-parameters
+/// (`Params`) and the weights (`YAMNet.Weights`, memory-mapped, batch norm folded) are immutable
+/// and shared by every runner of the process; each runner owns its working buffers (`RunState`,
+/// allocated once here for `maxBatch` patches: `bufferBytes`). Patches run in batches of at most
+/// `maxBatch`. Not thread-safe: one runner serves one caller at a time; make one per thread or job.
+/// ref: yamnet.py, yamnet_frames_model; llama2.c, Transformer
 public final class YAMNet {
-    public let params: Params
-    public let weights: YAMNetWeights
+    public let weights: Weights
     public let maxBatch: Int
     public let threads: Int
-    let logMel: LogMelSpectrogram                 // shared with this model's streams
+    let logMel: LogMelSpectrogram                 // shared with this runner's streams
     let frontend: PatchFrontend
-    private var runState: RunState?
+    private let state: RunState
+
+    public var params: Params { weights.params }
+    /// Bytes of this runner's own buffers (the log-mel front end's few kB aside).
+    public var bufferBytes: Int { state.floats * MemoryLayout<Float>.stride }
 
     /// - Parameters:
+    ///   - maxBatch: patches per batch (≥ 1); the buffers grow linearly with it.
     ///   - threads: threads for the front end and every kernel (OpenBLAS itself is set to one
     ///     thread, process-wide: the engine splits its GEMMs over row blocks).
-    public init(weights: YAMNetWeights, params: Params = Params(), maxBatch: Int = 32, threads: Int = 1) throws {
+    public init(weights: Weights, maxBatch: Int = 32, threads: Int = 1) throws {
         precondition(maxBatch > 0)
-        self.params = params
         self.weights = weights
         self.maxBatch = maxBatch
         self.threads = threads
-        logMel = try LogMelSpectrogram(params: params.frontend, threads: threads)
-        frontend = PatchFrontend(params: params.frontend)
+        logMel = try LogMelSpectrogram(params: weights.params.frontend, threads: threads)
+        frontend = PatchFrontend(params: weights.params.frontend)
+        state = RunState(capacity: maxBatch, params: weights.params, workers: threads)
         BLASThreads.set(1)          // we parallelise GEMMs over row blocks ourselves
     }
 
@@ -75,20 +81,12 @@ public final class YAMNet {
     /// `params.patchBands` values; patch i is frames 48·i ..< 48·i + 96) through the network. The
     /// returned state holds their scores, logits and embeddings ([count, …] rows) until the next batch.
     func runBatch(logMel: UnsafePointer<Float>, count: Int) -> RunState {
-        let state = self.state(capacity: count)
         let patchSize = params.patchFrames * params.patchBands
         for i in 0..<count {
             frontend.copyPatch(i, of: logMel, bands: params.patchBands, into: state.patches + i * patchSize)
         }
         forward(state, batch: count)
         return state
-    }
-
-    private func state(capacity: Int) -> RunState {
-        if let s = runState, s.capacity >= capacity { return s }
-        let s = RunState(capacity: capacity, params: params, workers: threads)
-        runState = s
-        return s
     }
 
     /// The network on `state.patches` → embeddings, logits, scores. ref: yamnet.py, yamnet
@@ -119,10 +117,8 @@ public final class YAMNet {
                             shape: NHWC(n: batch, h: early.h, w: early.w, c: early.c),
                             current: state.ping, other: state.pong, scratch: state.scratch[0], threads: threads)
         globalAveragePool(out: state.embeddings, input: state.ping, shape: shape)
-        weights.logitsKernel.withUnsafeBufferPointer { k in weights.logitsBias.withUnsafeBufferPointer { b in
-            denseForward(out: state.logits, input: state.embeddings, batch: batch, inputs: shape.c,
-                         kernel: k.baseAddress!, bias: b.baseAddress!, units: params.numClasses)
-        } }
+        denseForward(out: state.logits, input: state.embeddings, batch: batch, inputs: shape.c,
+                     kernel: weights.logitsKernel, bias: weights.logitsBias, units: params.numClasses)
         sigmoid(out: state.scores, input: state.logits, count: batch * params.numClasses)
     }
 
@@ -133,28 +129,20 @@ public final class YAMNet {
                          current: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>,
                          scratch: UnsafeMutablePointer<Float>, threads: Int) -> NHWC {
         var shape = shape
-        for layer in weights.layers[rows] {
-            let spec = layer.spec
-            switch spec.kind {
-            case .conv:
-                let w = layer.conv!
-                w.kernel.withUnsafeBufferPointer { k in w.bias.withUnsafeBufferPointer { b in
-                    conv2d3x3Forward(out: current, input: input, shape: shape, kernel: k.baseAddress!,
-                                     bias: b.baseAddress!, outChannels: spec.filters, stride: spec.stride,
-                                     relu: true, scratch: scratch, threads: threads)
-                } }
+        for row in rows {
+            let spec = YAMNetLayers.table[row]
+            switch weights.layers[row] {
+            case .conv(let w):
+                conv2d3x3Forward(out: current, input: input, shape: shape, kernel: w.kernel, scale: w.scale,
+                                 bias: w.bias, outChannels: spec.filters, stride: spec.stride, relu: true,
+                                 scratch: scratch, threads: threads)
                 shape = conv3x3OutputShape(shape, stride: spec.stride, channels: spec.filters)
-            case .separable:
-                let dw = layer.depthwise!, pw = layer.pointwise!
-                dw.kernel.withUnsafeBufferPointer { k in dw.bias.withUnsafeBufferPointer { b in
-                    depthwiseConv3x3Forward(out: other, input: current, shape: shape, kernel: k.baseAddress!,
-                                            bias: b.baseAddress!, stride: spec.stride, relu: true, threads: threads)
-                } }
+            case .separable(let dw, let pw):
+                depthwiseConv3x3Forward(out: other, input: current, shape: shape, kernel: dw.kernel, scale: dw.scale,
+                                        bias: dw.bias, stride: spec.stride, relu: true, threads: threads)
                 shape = conv3x3OutputShape(shape, stride: spec.stride, channels: shape.c)
-                pw.kernel.withUnsafeBufferPointer { k in pw.bias.withUnsafeBufferPointer { b in
-                    pointwiseConvForward(out: current, input: other, shape: shape, kernel: k.baseAddress!,
-                                         bias: b.baseAddress!, outChannels: spec.filters, relu: true, threads: threads)
-                } }
+                pointwiseConvForward(out: current, input: other, shape: shape, kernel: pw.kernel, scale: pw.scale,
+                                     bias: pw.bias, outChannels: spec.filters, relu: true, threads: threads)
                 shape.c = spec.filters
             }
         }

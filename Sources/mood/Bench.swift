@@ -8,7 +8,7 @@ import YAMNet
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with -c release).",
-        subcommands: [Frontend.self, Model.self, Kernels.self, Resample.self, Decode.self, Features.self, EmotionCues.self])
+        subcommands: [Frontend.self, Model.self, Kernels.self, Memory.self, Resample.self, Decode.self, Features.self, EmotionCues.self])
 
     struct Frontend: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,7 +55,7 @@ struct Bench: ParsableCommand {
         func run() throws {
             let audio = benchAudio(seconds: seconds)
             let yamnet = try model.loadModel()
-            _ = try yamnet(audio)                      // warm-up: allocates the run states
+            _ = try yamnet(audio)                      // warm-up: touches the runner's buffers
             var patches = 0
             let t = median(repeats) { patches = try! yamnet(audio).patchCount }
             if json {

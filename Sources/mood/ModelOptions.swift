@@ -31,35 +31,57 @@ struct ModelOptions: ParsableArguments {
     /// The YAMNet weight file to use, if one is named or found.
     var yamnetWeights: DataFiles.Found? { files.yamnetWeights(flag: weights) }
 
-    func loadModel() throws -> YAMNet {
+    /// The YAMNet weights found, mapped once; every runner of the process shares them.
+    func loadWeights() throws -> YAMNet.Weights {
         guard let found = yamnetWeights, FileManager.default.fileExists(atPath: found.path) else {
             throw MoodError("YAMNet weights not found at \(yamnetWeights?.path ?? "any of " + files.searched): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
-        return try YAMNet(weights: YAMNetWeights(path: found.path), maxBatch: max(1, batch), threads: max(1, threads))
+        return try YAMNet.Weights(path: found.path)
     }
 
-    /// The analyzer: YAMNet when its weights are found (an explicit --weights or
-    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; none found means running without it,
-    /// said on stderr and in each result's warnings), and the emotion model.
+    /// One YAMNet runner (its own buffers) over freshly loaded weights.
+    func loadModel() throws -> YAMNet {
+        try YAMNet(weights: loadWeights(), maxBatch: max(1, batch), threads: max(1, threads))
+    }
+
+    /// The analyzer of a single caller (`loadAnalyzers(slots: 1)`).
     func loadAnalyzer() throws -> MoodAnalyzer {
-        var yamnet: YAMNet?, classes: ClassMap?
+        try loadAnalyzers(slots: 1)[0]
+    }
+
+    /// One analyzer per slot (a job in flight), `threads` divided between them: the YAMNet
+    /// weights, class map and emotion model are loaded once and shared; each analyzer gets its own
+    /// YAMNet runner. YAMNet is used when its weights are found (an explicit --weights or
+    /// $MOOD_YAMNET_WEIGHTS that is missing is an error; none found means running without it,
+    /// said on stderr and in each result's warnings). The emotion model is the file named or found
+    /// beside the weights, else the built-in copy.
+    func loadAnalyzers(slots: Int) throws -> [MoodAnalyzer] {
+        let slots = max(1, slots)
+        var weights: YAMNet.Weights?, classes: ClassMap?
         let found = yamnetWeights
         if !noYamnet, found != nil {
-            let model = try loadModel(), map = try loadClassMap()
-            guard map.displayNames.count == model.params.numClasses else {
-                throw MoodError("class map has \(map.displayNames.count) classes, the model \(model.params.numClasses)")
+            let loaded = try loadWeights(), map = try loadClassMap()
+            guard map.displayNames.count == loaded.params.numClasses else {
+                throw MoodError("class map has \(map.displayNames.count) classes, the model \(loaded.params.numClasses)")
             }
-            (yamnet, classes) = (model, map)
+            (weights, classes) = (loaded, map)
         } else if !noYamnet {
             FileHandle.standardError.write(Data("note: no YAMNet weights in \(files.searched) (Scripts/fetch-weights): running without sound classification\n".utf8))
         }
-        guard let emotion = files.emotionWeights(flag: emotionWeights, yamnet: found?.path) else {
-            return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try BuiltInEmotionModel.load())
+        let emotion: EmotionModel
+        if let file = files.emotionWeights(flag: emotionWeights, yamnet: found?.path) {
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw MoodError("emotion model not found at \(file.path) (\(file.source)); without it mood uses its built-in copy")
+            }
+            emotion = try EmotionModel(path: file.path)
+        } else {
+            emotion = try BuiltInEmotionModel.load()
         }
-        guard FileManager.default.fileExists(atPath: emotion.path) else {
-            throw MoodError("emotion model not found at \(emotion.path) (\(emotion.source)); without it mood uses its built-in copy")
+        let perSlot = max(1, threads / slots)
+        return try (0..<slots).map { _ in
+            let runner = try weights.map { try YAMNet(weights: $0, maxBatch: max(1, batch), threads: perSlot) }
+            return MoodAnalyzer(yamnet: runner, classes: classes, emotion: emotion)
         }
-        return MoodAnalyzer(yamnet: yamnet, classes: classes, emotion: try EmotionModel(path: emotion.path))
     }
 
     func loadClassMap() throws -> ClassMap {

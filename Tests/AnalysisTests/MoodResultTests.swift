@@ -15,7 +15,7 @@ import YAMNet
     /// YAMNet with the golden tests' seeded weights (random but fixed: its classes mean nothing,
     /// the plumbing is what is tested).
     static func seeded() -> (YAMNet, ClassMap) {
-        (try! YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile)),
+        (try! YAMNet(weights: YAMNet.Weights(path: SeededWeights.goldenFile)),
          try! ClassMap(path: repo.appendingPathComponent("Weights/yamnet_class_map.csv").path))
     }
 

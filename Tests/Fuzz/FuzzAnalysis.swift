@@ -68,7 +68,7 @@ enum FuzzAnalysis {
         let emotion = try EmotionModel(path: weights.appendingPathComponent("emotion.bin").path)
         guard configuration.yamnet else { return MoodAnalyzer(yamnet: nil, classes: nil, emotion: emotion) }
         let threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
-        return MoodAnalyzer(yamnet: try YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile), threads: threads),
+        return MoodAnalyzer(yamnet: try YAMNet(weights: YAMNet.Weights(path: SeededWeights.goldenFile), threads: threads),
                             classes: try ClassMap(path: weights.appendingPathComponent("yamnet_class_map.csv").path), emotion: emotion)
     }
 }

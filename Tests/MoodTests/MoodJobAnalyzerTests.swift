@@ -15,7 +15,7 @@ import YAMNet
     static let tone = root.appendingPathComponent("Samples/tone.wav").path
 
     static func analyzer() throws -> MoodAnalyzer {
-        MoodAnalyzer(yamnet: try YAMNet(weights: YAMNetWeights(path: SeededWeights.goldenFile), maxBatch: 4),
+        MoodAnalyzer(yamnet: try YAMNet(weights: YAMNet.Weights(path: SeededWeights.goldenFile), maxBatch: 4),
                      classes: try ClassMap(path: root.appendingPathComponent("Weights/yamnet_class_map.csv").path),
                      emotion: try EmotionModel(path: root.appendingPathComponent("Weights/emotion.bin").path))
     }

@@ -24,16 +24,19 @@ import Tensor
         var random = TestRandom(seed: UInt64(shape.count * 31 + stride))
         let cout = 5
         let input = random.array(shape.count), kernel = random.array(9 * shape.c * cout), bias = random.array(cout)
+        let scales = random.array(cout)
         let o = conv3x3OutputShape(shape, stride: stride, channels: cout)
-        for relu in [false, true] {
+        for (relu, scale) in [(false, nil), (true, nil), (true, scales)] as [(Bool, [Float]?)] {
             var fast = [Float](repeating: .nan, count: o.count), naive = fast
             var scratch = [Float](repeating: 0, count: conv2d3x3ScratchCount(shape, stride: stride))
-            conv2d3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, bias: bias,
-                             outChannels: cout, stride: stride, relu: relu, scratch: &scratch)
-            conv2d3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, bias: bias,
-                           outChannels: cout, stride: stride, relu: relu)
+            withPointer(scale) { scale in
+                conv2d3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                 outChannels: cout, stride: stride, relu: relu, scratch: &scratch)
+                conv2d3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                               outChannels: cout, stride: stride, relu: relu)
+            }
             let d = Difference(fast, naive)
-            #expect(d.relative <= Self.tolerance, "conv2d \(shape) stride \(stride) relu \(relu): \(d)")
+            #expect(d.relative <= Self.tolerance, "conv2d \(shape) stride \(stride) relu \(relu) scaled \(scale != nil): \(d)")
         }
     }
 
@@ -41,15 +44,18 @@ import Tensor
     func depthwise(shape: NHWC, stride: Int) {
         var random = TestRandom(seed: UInt64(shape.count * 17 + stride))
         let input = random.array(shape.count), kernel = random.array(9 * shape.c), bias = random.array(shape.c)
+        let scales = random.array(shape.c)
         let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
-        for (relu, threads) in [(false, 1), (true, 1), (true, 2)] {
+        for (relu, threads, scale) in [(false, 1, nil), (true, 1, nil), (true, 2, nil), (false, 1, scales), (true, 2, scales)] as [(Bool, Int, [Float]?)] {
             var fast = [Float](repeating: .nan, count: o.count), naive = fast
-            depthwiseConv3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, bias: bias,
-                                    stride: stride, relu: relu, threads: threads)
-            depthwiseConv3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, bias: bias,
-                                  stride: stride, relu: relu)
+            withPointer(scale) { scale in
+                depthwiseConv3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                        stride: stride, relu: relu, threads: threads)
+                depthwiseConv3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                      stride: stride, relu: relu)
+            }
             let d = Difference(fast, naive)
-            #expect(d.relative <= Self.tolerance, "depthwise \(shape) stride \(stride) relu \(relu) threads \(threads): \(d)")
+            #expect(d.relative <= Self.tolerance, "depthwise \(shape) stride \(stride) relu \(relu) threads \(threads) scaled \(scale != nil): \(d)")
         }
     }
 
@@ -58,11 +64,18 @@ import Tensor
         var random = TestRandom(seed: UInt64(shape.count * 7 + stride))
         let cout = 11 * stride
         let input = random.array(shape.count), kernel = random.array(shape.c * cout), bias = random.array(cout)
-        var fast = [Float](repeating: .nan, count: shape.n * shape.h * shape.w * cout), naive = fast
-        pointwiseConvForward(out: &fast, input: input, shape: shape, kernel: kernel, bias: bias, outChannels: cout, relu: true)
-        pointwiseConvNaive(out: &naive, input: input, shape: shape, kernel: kernel, bias: bias, outChannels: cout, relu: true)
-        let d = Difference(fast, naive)
-        #expect(d.relative <= Self.tolerance, "pointwise \(shape): \(d)")
+        let scales = random.array(cout)
+        for (scale, threads) in [(nil, 1), (scales, 1), (scales, 2)] as [([Float]?, Int)] {
+            var fast = [Float](repeating: .nan, count: shape.n * shape.h * shape.w * cout), naive = fast
+            withPointer(scale) { scale in
+                pointwiseConvForward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                     outChannels: cout, relu: true, threads: threads)
+                pointwiseConvNaive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                   outChannels: cout, relu: true)
+            }
+            let d = Difference(fast, naive)
+            #expect(d.relative <= Self.tolerance, "pointwise \(shape) scaled \(scale != nil) threads \(threads): \(d)")
+        }
     }
 
     @Test(arguments: [1, 7])
@@ -94,4 +107,10 @@ import Tensor
         sigmoid(out: &s, input: s, count: 3)
         #expect(s[0] == 0.5 && s[1] == 1 && s[2] < 1e-30)
     }
+}
+
+/// `body` with `array`'s storage, or with nil: the kernels' optional per-channel scale.
+private func withPointer(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> Void) {
+    guard let array else { return body(nil) }
+    array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -1,3 +1,4 @@
+import DSP
 import Foundation
 import Tensor
 import Testing
@@ -13,11 +14,11 @@ import YAMNet
     static let weightsPath = SeededWeights.goldenFile
 
     /// Shared by the tests of this `.serialized` suite, one at a time.
-    nonisolated(unsafe) static let model: YAMNet = try! YAMNet(weights: YAMNetWeights(path: weightsPath), maxBatch: 8)
+    nonisolated(unsafe) static let model: YAMNet = try! YAMNet(weights: YAMNet.Weights(path: weightsPath), maxBatch: 8)
 
     @Test func seededWeightsEqualTheExportersFile() throws {
         let golden = try Golden.load()
-        let weights = try YAMNetWeights(path: Self.weightsPath)
+        let weights = try YAMNet.Weights(path: Self.weightsPath)
         #expect(weights.checksum == golden.yamnet.weights_crc32)
         #expect(weights.layers.count == 14)
     }
@@ -25,7 +26,7 @@ import YAMNet
     /// Tolerances (all measured against TensorFlow's float32 model; the test prints the values):
     /// - log-mel: 1e-4 absolute (log domain) — the front end is bit-faithful (see LogMelTests).
     /// - embeddings: 1e-4 × max |embedding| — float32 convolutions in a different summation
-    ///   order (BLAS vs Eigen/oneDNN) and batch norm folded into the kernels differ by a few ulp
+    ///   order (BLAS vs Eigen/oneDNN) and batch norm folded into a scale and bias differ by a few ulp
     ///   per layer; over 14 layers that stays ~1e-6 relative.
     /// - logits: 1e-3 absolute — a 1024-term dot product of those embeddings.
     /// - scores: 1e-4 absolute — the sigmoid's slope is ≤ 1/4, so logit errors shrink.
@@ -69,7 +70,7 @@ import YAMNet
         let golden = try Golden.load()
         let clip = try #require(golden.clips.first { $0.name == "long" })
         let waveform = try Golden.floats(clip.input)
-        let single = try YAMNet(weights: YAMNetWeights(path: Self.weightsPath), maxBatch: 1)(waveform)
+        let single = try YAMNet(weights: YAMNet.Weights(path: Self.weightsPath), maxBatch: 1)(waveform)
         let batched = try Self.model(waveform)
         let d = Difference(single.embeddings.data, batched.embeddings.data)
         #expect(d.relative <= 1e-6, "\(d)")
@@ -81,16 +82,24 @@ import YAMNet
         let golden = try Golden.load()
         let clip = try #require(golden.clips.first { $0.name == "long" })
         let waveform = try Golden.floats(clip.input)
-        let parallel = try YAMNet(weights: YAMNetWeights(path: Self.weightsPath), maxBatch: 8, threads: 2)(waveform)
+        let parallel = try YAMNet(weights: YAMNet.Weights(path: Self.weightsPath), maxBatch: 8, threads: 2)(waveform)
         let serial = try Self.model(waveform)
         #expect(parallel.logMel == serial.logMel)
         let d = Difference(parallel.embeddings.data, serial.embeddings.data)
         #expect(d.relative <= 1e-6, "\(d)")
     }
 
+    /// A NaN is `DSPError.nonFiniteSample` naming its index (padding only appends, so it is the
+    /// caller's index).
     @Test func nonFiniteInputIsATypedError() throws {
         var waveform = [Float](repeating: 0, count: 20000)
         waveform[5] = .nan
-        #expect(throws: (any Error).self) { try Self.model(waveform) }
+        do {
+            _ = try Self.model(waveform)
+            Issue.record("a NaN sample was accepted")
+        } catch {
+            guard case .nonFiniteSample(let index, let value) = error else { Issue.record("\(error)"); return }
+            #expect(index == 5 && value.isNaN)
+        }
     }
 }

@@ -13,7 +13,7 @@ import YAMNet
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).bin").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do { _ = try YAMNetWeights(path: path); return nil } catch {
+        do { _ = try YAMNet.Weights(path: path); return nil } catch {
             #expect(error.description.contains("Scripts/fetch-weights") && error.description.contains("Scripts/export_yamnet.py"))
             return error.kind
         }
@@ -49,6 +49,6 @@ import YAMNet
     }
 
     @Test func missingFileIsUnreadable() {
-        #expect(throws: WeightFileError.self) { try YAMNetWeights(path: "/nonexistent/yamnet.bin") }
+        #expect(throws: WeightFileError.self) { try YAMNet.Weights(path: "/nonexistent/yamnet.bin") }
     }
 }

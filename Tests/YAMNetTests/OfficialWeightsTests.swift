@@ -16,7 +16,7 @@ private let officialWeights = repositoryRoot.appendingPathComponent("Weights/yam
 struct OfficialWeightsTests {
 
     func topClass(_ waveform: [Float]) throws -> String {
-        let model = try YAMNet(weights: YAMNetWeights(path: officialWeights))
+        let model = try YAMNet(weights: YAMNet.Weights(path: officialWeights))
         let classes = try ClassMap(path: repositoryRoot.appendingPathComponent("Weights/yamnet_class_map.csv").path)
         let output = try model(waveform)
         let c = output.scores.shape[1]

@@ -11,7 +11,7 @@ import YAMNet
 @Suite(.serialized) struct StreamingTests {
     /// The golden weights (`GoldenModelTests.weightsPath`); batches of 4 patches, so that the
     /// long clip (21 patches) spans five full batches and a partial one.
-    nonisolated(unsafe) static let model: YAMNet = try! YAMNet(weights: YAMNetWeights(path: GoldenModelTests.weightsPath), maxBatch: 4)
+    nonisolated(unsafe) static let model: YAMNet = try! YAMNet(weights: YAMNet.Weights(path: GoldenModelTests.weightsPath), maxBatch: 4)
 
     /// Samples in one batch of `model` (4 patch hops): chunks above it hold several batches.
     static let batchSamples = 4 * FrontendParams().patchHopSamples
@@ -79,7 +79,7 @@ import YAMNet
         var random = TestRandom(seed: 3)
         let waveform = random.array(320_123, -0.5, 0.5)
         for batch in [8, 1] {
-            let model = try YAMNet(weights: YAMNetWeights(path: GoldenModelTests.weightsPath), maxBatch: batch)
+            let model = try YAMNet(weights: YAMNet.Weights(path: GoldenModelTests.weightsPath), maxBatch: batch)
             let rows = try Self.stream(waveform, chunks: Self.chunks(waveform.count, seed: 11), with: YAMNetStream(model: model))
             Self.expectEqual(rows, try model(waveform), "20 s, batch \(batch)")
         }

@@ -17,7 +17,8 @@ final class MoodJobAnalyzer: JobAnalyzer, @unchecked Sendable {   // idle analyz
     private let lock = NSLock()
     private let available: DispatchSemaphore
 
-    /// - Parameter analyzers: one per job in flight, each with its own YAMNet (their buffers are theirs).
+    /// - Parameter analyzers: one per job in flight, each with its own YAMNet runner (its buffers)
+    ///   over the process's one `YAMNet.Weights` (`ModelOptions.loadAnalyzers(slots:)`).
     init(analyzers: [MoodAnalyzer], limits: AudioLimits = AudioLimits(), ffmpeg: FFmpegDecoder?) {
         precondition(!analyzers.isEmpty)
         self.limits = limits
