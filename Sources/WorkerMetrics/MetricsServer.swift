@@ -31,9 +31,9 @@ public final class MetricsServer: Sendable {
         try await server.run()
     }
 
-    /// Waits until the socket listens; its port (the one chosen, for port 0).
-    public func listeningPort() async throws -> Int? {
-        try await server.waitUntilListening()
+    /// Waits (up to `timeout` seconds) until the socket listens; its port (the one chosen, for port 0).
+    public func listeningPort(timeout: Double = 60) async throws -> Int? {
+        try await server.waitUntilListening(timeout: timeout)
         switch await server.listeningAddress {
         case .ip4(_, let port)?, .ip6(_, let port)?: return Int(port)
         default: return nil
