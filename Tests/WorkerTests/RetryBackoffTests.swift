@@ -29,7 +29,7 @@ import Testing
     }
 
     /// The requeue carries the backoff; with `drain` the worker waits for it and completes the job.
-    @Test(.timeLimit(.minutes(1))) func drainWaitsForTheBackoffThenCompletes() async throws {
+    @Test(.timeLimit(.minutes(5))) func drainWaitsForTheBackoffThenCompletes() async throws {
         let h = Harness { $0.requeueBackoff = RetryPolicy(baseDelay: .milliseconds(300), maxDelay: .milliseconds(300)) }
         h.store.add("j1")
         let unavailable = SupabaseError.http(status: 503, body: "")
