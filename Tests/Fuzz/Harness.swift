@@ -67,7 +67,7 @@ struct Harness {
             switch (error, run.stream) {
             case (is NonFiniteResultError, _), (is EncodingError, _):
                 run.problems.append("analysis: \(error)")
-            case (AudioError.sampleOutOfRange, .decoded), (_, .failed):
+            case (AudioStreamError.audio(.sampleOutOfRange), .decoded), (_, .failed):
                 break
             default:
                 run.problems.append("analysis: failed with \(error) where the stream decoded")
