@@ -1,12 +1,26 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The inner loops of Tensor, built three times from Sources/Kernels (KernelsAVX2 and KernelsAVX512
+// hold symbolic links to its files) and chosen at run time from the CPU's features (KernelVariant).
+// The manifest is compiled for the build machine, so a cross build to arm64 from x86-64 would
+// need these flags dropped.
+#if arch(x86_64)
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .define("KERNELS_FMA")]
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("KERNELS_FMA"),
+                                      .define("KERNELS_WIDE")]
+#else
+let avx2Settings: [SwiftSetting] = []
+let avx512Settings: [SwiftSetting] = []
+#endif
+
 // The module graph (ARCHITECTURE.md). Dependencies point one way, bottom to top; Scripts/check-graph
 // fails CI when a forbidden edge appears.
 //
 //   mood ─► Worker ─► _CCurl
 //     ├───► WorkerMetrics ─► Worker, swift-metrics (CoreMetrics), swift-prometheus, FlyingFox
 //     ├───► Analysis ─► YAMNet ─► Tensor ─► _COpenBLAS
+//     │        │          │          └──► Kernels, KernelsAVX2, KernelsAVX512 ─► KernelABI
 //     │        │          ├─────► DSP
 //     │        │          └─────► WeightFormat
 //     │        └──────► Emotion ─► DSP, WeightFormat
@@ -35,7 +49,11 @@ let package = Package(
         .target(name: "WeightFormat"),
         .target(name: "DSP"),
         .target(name: "AudioIO", dependencies: ["DSP"]),
-        .target(name: "Tensor", dependencies: ["_COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["_COpenBLAS", "KernelABI", "Kernels", "KernelsAVX2", "KernelsAVX512"]),
+        .target(name: "KernelABI"),
+        .target(name: "Kernels", dependencies: ["KernelABI"]),
+        .target(name: "KernelsAVX2", dependencies: ["KernelABI"], swiftSettings: avx2Settings),
+        .target(name: "KernelsAVX512", dependencies: ["KernelABI"], swiftSettings: avx512Settings),
         .target(name: "YAMNet", dependencies: ["Tensor", "DSP", "WeightFormat"]),
         .target(name: "Emotion", dependencies: ["DSP", "WeightFormat"]),
         .target(name: "Analysis", dependencies: ["AudioIO", "DSP", "YAMNet", "Emotion"]),
@@ -62,7 +80,7 @@ let package = Package(
         .testTarget(name: "WeightFormatTests", dependencies: ["WeightFormat", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "KernelABI", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "AudioIO", "DSP", "Tensor", "WeightFormat", "TestSupport"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "AudioIO", "DSP", "WeightFormat", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AudioIO", "Emotion", "YAMNet", "TestSupport"]),

@@ -35,11 +35,9 @@ func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: UnsafePo
     for r in 0..<rows { (out + r &* cols).update(from: bias, count: cols) }
 }
 
-/// x = max(x, 0) for `count` values.
+/// x = max(x, 0) for `count` values (the active `KernelTable`'s loop).
 @inline(__always)
-func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { x[i] = max(x[i], 0) }
-}
+func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) { kernels.relu(x, count) }
 
 /// x = act(x · scale + bias) for each of `rows` rows of `cols` values; scale and bias per column.
 @inline(__always)

@@ -23,5 +23,5 @@ public func pointwiseConvNaive(out: UnsafeMutablePointer<Float>, input: UnsafePo
     }
     if let bias { fillRows(out, rows: rows, with: bias, cols: outChannels) }
     sgemmNaive(m: rows, n: outChannels, k: shape.c, a: input, b: kernel, c: out, accumulate: bias != nil)
-    if relu { reluInPlace(out, count: rows * outChannels) }
+    if relu { for i in 0..<(rows * outChannels) { out[i] = max(out[i], 0) } }
 }

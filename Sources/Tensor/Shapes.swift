@@ -1,3 +1,5 @@
+import KernelABI
+
 /// Dimensions of an NHWC activation.
 public struct NHWC: Sendable, Equatable, CustomStringConvertible {
     public var n: Int, h: Int, w: Int, c: Int
@@ -19,4 +21,12 @@ public func samePadding(input: Int, kernel: Int, stride: Int) -> (output: Int, b
 public func conv3x3OutputShape(_ input: NHWC, stride: Int, channels: Int) -> NHWC {
     NHWC(n: input.n, h: samePadding(input: input.h, kernel: 3, stride: stride).output,
          w: samePadding(input: input.w, kernel: 3, stride: stride).output, c: channels)
+}
+
+/// The kernels' geometry record for a 3×3 SAME convolution of `input` with `stride`.
+func conv3x3Geometry(_ input: NHWC, stride: Int) -> Conv3x3Geometry {
+    let o = conv3x3OutputShape(input, stride: stride, channels: input.c)
+    return Conv3x3Geometry(n: input.n, h: input.h, w: input.w, c: input.c, outH: o.h, outW: o.w, stride: stride,
+                           top: samePadding(input: input.h, kernel: 3, stride: stride).before,
+                           left: samePadding(input: input.w, kernel: 3, stride: stride).before)
 }

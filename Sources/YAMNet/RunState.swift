@@ -6,17 +6,17 @@ final class RunState {
     /// Rows 1–3 (the largest activations) run one patch at a time so they stay in cache
     /// (measured with `mood bench yamnet`: ~10% faster than whole batches; see BENCHMARKS.md).
     static let earlyRowCount = 3
-    static let patchesPerSlice = 1
 
     let earlyRows: Int
-    let slice: Int
     let patches: UnsafeMutablePointer<Float>      // [capacity, 96, 64, 1]
-    /// Per worker thread: two buffers for the largest early activation of one slice, and the
-    /// im2col scratch of row 1 for one slice ([slice·48·32, 9]).
+    /// Per worker thread: two buffers for the largest early activation of one patch.
     let slicePing: [UnsafeMutablePointer<Float>]
     let slicePong: [UnsafeMutablePointer<Float>]
-    let scratch: [UnsafeMutablePointer<Float>]
-    let ping: UnsafeMutablePointer<Float>         // largest late activation of a full batch
+    /// Floats per patch of `ping` and `pong`: the largest late activation of one patch. Worker
+    /// threads take contiguous runs of patches, so a run starting at patch p uses the buffers from
+    /// p · `latePatchSize` on.
+    let latePatchSize: Int
+    let ping: UnsafeMutablePointer<Float>         // [capacity · latePatchSize]
     let pong: UnsafeMutablePointer<Float>
     let embeddings: UnsafeMutablePointer<Float>   // [capacity, 1024]
     let logits: UnsafeMutablePointer<Float>       // [capacity, 521]
@@ -26,38 +26,34 @@ final class RunState {
 
     init(capacity batch: Int, params: Params, workers: Int) {
         earlyRows = Self.earlyRowCount
-        slice = min(batch, Self.patchesPerSlice)
         let input = NHWC(n: batch, h: params.patchFrames, w: params.patchBands, c: 1)
-        // A separable row writes its depthwise output (input channels) before its pointwise one.
-        func largest(_ rows: Range<Int>, n: Int) -> Int {
-            let shapes = YAMNetLayers.shapes(batch: n, params: params)
-            var size = 0, previousChannels = 1
+        // Per patch. A separable row writes its depthwise output (input channels) before its pointwise one.
+        func largest(_ rows: Range<Int>) -> Int {
+            let shapes = YAMNetLayers.shapes(batch: 1, params: params)
+            var size = 0, previousChannels = rows.lowerBound == 0 ? 1 : shapes[rows.lowerBound - 1].c
             for i in rows {
                 let s = shapes[i]
-                size = max(size, s.count, s.n * s.h * s.w * previousChannels)
+                size = max(size, s.count, s.h * s.w * previousChannels)
                 previousChannels = s.c
             }
             return size
         }
         let early = 0..<earlyRows, late = earlyRows..<YAMNetLayers.table.count
         patches = .allocate(capacity: input.count)
-        let sliceSize = largest(early, n: slice)
-        let scratchSize = conv2d3x3ScratchCount(NHWC(n: slice, h: input.h, w: input.w, c: 1),
-                                                stride: YAMNetLayers.table[0].stride)
+        let sliceSize = largest(early)
         slicePing = (0..<workers).map { _ in .allocate(capacity: sliceSize) }
         slicePong = (0..<workers).map { _ in .allocate(capacity: sliceSize) }
-        scratch = (0..<workers).map { _ in .allocate(capacity: scratchSize) }
-        let lateSize = max(largest(late, n: batch), YAMNetLayers.shapes(batch: batch, params: params)[earlyRows - 1].count)
-        ping = .allocate(capacity: lateSize)
-        pong = .allocate(capacity: lateSize)
+        latePatchSize = max(largest(late), YAMNetLayers.shapes(batch: 1, params: params)[earlyRows - 1].count)
+        ping = .allocate(capacity: batch * latePatchSize)
+        pong = .allocate(capacity: batch * latePatchSize)
         embeddings = .allocate(capacity: batch * params.embeddingSize)
         logits = .allocate(capacity: batch * params.numClasses)
         scores = .allocate(capacity: batch * params.numClasses)
-        floats = input.count + workers * (2 * sliceSize + scratchSize) + 2 * lateSize
+        floats = input.count + workers * 2 * sliceSize + 2 * batch * latePatchSize
             + batch * (params.embeddingSize + 2 * params.numClasses)
     }
 
     deinit {
-        for p in [patches, ping, pong, embeddings, logits, scores] + slicePing + slicePong + scratch { p.deallocate() }
+        for p in [patches, ping, pong, embeddings, logits, scores] + slicePing + slicePong { p.deallocate() }
     }
 }

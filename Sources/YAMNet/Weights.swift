@@ -2,16 +2,16 @@ import Tensor
 import WeightFormat
 
 /// A convolution's weights with its batch norm folded in: y = relu(conv(x, kernel) · scale + bias)
-/// (the order in which TensorFlow applies them), or y = relu(conv(x, kernel · scale) + bias) where
-/// the scale is folded into the kernel (`scale` nil). Pointers (llama2.c style: shapes in the
-/// comments) into the weights that own them.
+/// (the order in which TensorFlow applies them), or y = relu(conv(x, kernel) + bias) where the
+/// scale is folded into the kernel or deferred to the next layer (`scale` nil; see
+/// `YAMNet.Weights`). Pointers (llama2.c style: shapes in the comments) into the weights that own them.
 public struct FoldedConv {
     /// conv [3, 3, Cin, Cout] and pointwise [Cin, Cout]: views into the mapped file;
-    /// depthwise [3, 3, C]: kernel · scale, in the weights' arena.
+    /// depthwise [3, 3, C]: kernel · scales, in the weights' arena.
     public let kernel: UnsafePointer<Float>
-    /// [Cout] 1/√(var + ε), in the weights' arena; nil when folded into `kernel`.
+    /// [Cout] 1/√(var + ε), in the weights' arena (row 1's conv); nil when folded or deferred.
     public let scale: UnsafePointer<Float>?
-    /// [Cout] β − mean · (1/√(var + ε)), in the weights' arena.
+    /// [Cout] in the weights' arena: β − mean · s, or β/s − mean when s is deferred.
     public let bias: UnsafePointer<Float>
 }
 
@@ -27,10 +27,14 @@ extension YAMNet {
     /// owned arena:
     ///   BN(x) = (x − mean)/√(var + ε) + β = x·s + (β − mean·s), s = 1/√(var + ε)
     /// (centre-only batch norm, no γ; ε = 1e-4; folded in double precision, rounded once).
-    /// The conv, pointwise and logits kernels (98.8 % of the bytes) are used in place from the
-    /// map, with s applied after the sum in the GEMM epilogue. The depthwise kernels (45k floats)
-    /// are copied into the arena scaled by s: a scale after the depthwise sum costs one more
-    /// multiply-add per nine taps, measured ~15–20 % of that kernel (`mood bench kernels --no-scale`).
+    /// The conv, pointwise and logits kernels (98.8 % of the bytes) are used in place from the map.
+    /// Row 1's conv applies s in its epilogue (in registers). A pointwise conv's s is deferred:
+    /// since s > 0, relu(x·s + b) = s·relu(x + b/s), so the GEMM accumulates onto the bias b/s with
+    /// no scale pass, and s moves into what reads that output: the next row's depthwise kernel
+    /// (depthwise is per channel), or, after the last row, the embeddings (`embeddingScale`;
+    /// average pooling is linear). Each depthwise kernel (45k floats in all) is copied into the
+    /// arena scaled by its own s and by the s deferred to it. A file whose variance makes s not
+    /// finite and positive is refused.
     /// Immutable after `init`, so any number of threads may read it at once.
     /// ref: yamnet.py, _batch_norm (center=True, scale=False); llama2.c, TransformerWeights
     public final class Weights: @unchecked Sendable {   // immutable: the map is read-only, the arena written only in init
@@ -41,6 +45,8 @@ extension YAMNet {
         public let layers: [LayerWeights]
         public let logitsKernel: UnsafePointer<Float>   // [1024, 521], view into the map
         public let logitsBias: UnsafePointer<Float>     // [521], view into the map
+        /// [1024] the last pointwise conv's batch-norm scale, deferred to the pooled embeddings.
+        public let embeddingScale: UnsafePointer<Float>
         /// Floats in the arena: scale and bias per batch-norm channel, and the scaled depthwise kernels.
         public let foldedCount: Int
         private let file: MappedWeightFile
@@ -74,42 +80,57 @@ extension YAMNet {
             let arena = UnsafeMutablePointer<Float>.allocate(capacity: count)
             var used = 0
             let epsilon = params.batchNormEpsilon
-            /// `intoKernel`: the kernel ([taps, channels], channels last) is copied scaled into the arena.
-            func folded(_ prefix: String, kernel: String, channels: Int, intoKernel: Bool = false) throws(WeightFileError) -> FoldedConv {
+            /// A batch norm's s (in double) and, in the arena, Float(s) and its bias: β − mean·s, or
+            /// β/s − mean when s is deferred.
+            func batchNorm(_ prefix: String, channels: Int, deferred: Bool) throws(WeightFileError)
+                -> (s: [Double], scale: UnsafePointer<Float>, bias: UnsafePointer<Float>) {
                 let beta = try view("\(prefix)/bn/beta"), mean = try view("\(prefix)/bn/moving_mean")
-                let variance = try view("\(prefix)/bn/moving_variance"), k = try view("\(prefix)/\(kernel)")
+                let variance = try view("\(prefix)/bn/moving_variance")
                 let scale = arena + used, bias = scale + channels
+                var s = [Double](repeating: 0, count: channels)
                 for c in 0..<channels {
-                    let s = 1 / (Double(variance[c]) + epsilon).squareRoot()
-                    scale[c] = Float(s)
-                    bias[c] = Float(Double(beta[c]) - Double(mean[c]) * s)
+                    s[c] = 1 / (Double(variance[c]) + epsilon).squareRoot()
+                    let b = deferred ? Double(beta[c]) / s[c] - Double(mean[c]) : Double(beta[c]) - Double(mean[c]) * s[c]
+                    guard s[c].isFinite, s[c] > 0, Float(s[c]) > 0, Float(b).isFinite else {
+                        throw fail(.malformed("\(prefix)/bn: channel \(c) has moving_variance \(variance[c]), or a mean or beta that overflows float"))
+                    }
+                    scale[c] = Float(s[c])
+                    bias[c] = Float(b)
                 }
                 used += 2 * channels
-                guard intoKernel else { return FoldedConv(kernel: k, scale: scale, bias: bias) }
-                let scaled = arena + used
-                for c in 0..<channels {
-                    let s = 1 / (Double(variance[c]) + epsilon).squareRoot()
-                    for tap in 0..<9 { scaled[tap * channels + c] = Float(Double(k[tap * channels + c]) * s) }
-                }
-                used += 9 * channels
-                return FoldedConv(kernel: scaled, scale: nil, bias: bias)
+                return (s, UnsafePointer(scale), UnsafePointer(bias))
             }
             var layers: [LayerWeights] = []
-            do {
+            let embeddingScale: UnsafePointer<Float>
+            do throws(WeightFileError) {
                 var channels = 1
+                var deferred: [Double]? = nil      // the previous pointwise conv's s, owed to this row
+                var deferredScale: UnsafePointer<Float>? = nil
                 for (i, spec) in YAMNetLayers.table.enumerated() {
                     let name = "layer\(i + 1)"
                     switch spec.kind {
                     case .conv:
-                        layers.append(.conv(try folded("\(name)/conv", kernel: "kernel", channels: spec.filters)))
+                        let bn = try batchNorm("\(name)/conv", channels: spec.filters, deferred: false)
+                        layers.append(.conv(FoldedConv(kernel: try view("\(name)/conv/kernel"), scale: bn.scale, bias: bn.bias)))
                     case .separable:
+                        let dw = try batchNorm("\(name)/depthwise_conv", channels: channels, deferred: false)
+                        let k = try view("\(name)/depthwise_conv/depthwise_kernel"), scaled = arena + used
+                        for tap in 0..<9 {
+                            for c in 0..<channels {
+                                scaled[tap * channels + c] = Float(Double(k[tap * channels + c]) * dw.s[c] * (deferred?[c] ?? 1))
+                            }
+                        }
+                        used += 9 * channels
+                        let pw = try batchNorm("\(name)/pointwise_conv", channels: spec.filters, deferred: true)
                         layers.append(.separable(
-                            depthwise: try folded("\(name)/depthwise_conv", kernel: "depthwise_kernel", channels: channels,
-                                                  intoKernel: true),
-                            pointwise: try folded("\(name)/pointwise_conv", kernel: "kernel", channels: spec.filters)))
+                            depthwise: FoldedConv(kernel: scaled, scale: nil, bias: dw.bias),
+                            pointwise: FoldedConv(kernel: try view("\(name)/pointwise_conv/kernel"), scale: nil, bias: pw.bias)))
+                        (deferred, deferredScale) = (pw.s, pw.scale)
                     }
                     channels = spec.filters
                 }
+                guard let deferredScale else { throw fail(.malformed("no pointwise conv to take the embeddings from")) }
+                embeddingScale = deferredScale
                 logitsKernel = try view("logits/kernel")
                 logitsBias = try view("logits/bias")
             } catch {
@@ -117,6 +138,7 @@ extension YAMNet {
                 throw error
             }
             (self.params, self.layers, self.file, self.arena, foldedCount) = (params, layers, file, arena, count)
+            self.embeddingScale = embeddingScale
         }
 
         deinit { arena.deallocate() }

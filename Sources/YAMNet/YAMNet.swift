@@ -91,35 +91,49 @@ public final class YAMNet {
 
     /// The network on `state.patches` → embeddings, logits, scores. ref: yamnet.py, yamnet
     ///
-    /// The first `RunState.earlyRowCount` rows (large activations, few channels) run one slice of
-    /// patches at a time so their activations stay in cache, the slices spread over the worker
-    /// threads (coarse-grained: one parallel region per batch); their outputs are gathered in
-    /// `state.ping`. The later rows run on the whole batch, where GEMMs need the rows of many
-    /// patches, each kernel splitting its rows over the threads.
+    /// The batch is cut into one contiguous run of patches per worker thread, and each worker takes
+    /// its run through the whole network alone: no thread waits for another between layers, which
+    /// is what kept two threads at 1.58× of one (issue 14). Within a run, the first
+    /// `RunState.earlyRowCount` rows (large activations, few channels) go one patch at a time so
+    /// their activations stay in cache, and the later rows on the whole run, where GEMMs need the
+    /// rows of many patches. With a single patch, the kernels split their rows over the threads.
     private func forward(_ state: RunState, batch: Int) {
-        let input = NHWC(n: state.slice, h: params.patchFrames, w: params.patchBands, c: 1)
-        let slices = (batch + state.slice - 1) / state.slice
-        let workers = min(threads, slices)
+        let workers = min(threads, batch)
+        let kernelThreads = workers == 1 ? threads : 1
+        // Workers read the immutable weights and write disjoint runs of `state`.
+        let box = UncheckedSendable(value: (model: self, state: state))
+        parallelWorkers(workers, threads: workers) { worker, part in
+            let (model, state) = box.value
+            let run = (part * batch / workers)..<((part + 1) * batch / workers)
+            model.forward(state, worker: worker, patches: run, threads: kernelThreads)
+        }
+    }
+
+    /// Patches `patches` of the batch through the network on one worker's buffers.
+    private func forward(_ state: RunState, worker: Int, patches: Range<Int>, threads: Int) {
+        let input = NHWC(n: 1, h: params.patchFrames, w: params.patchBands, c: 1)
         let early = YAMNetLayers.shapes(batch: 1, params: params)[state.earlyRows - 1]
         let (patchSize, earlySize) = (input.h * input.w, early.count)
-        // Workers read the immutable weights and write disjoint slices of `state`.
-        let box = UncheckedSendable(value: (model: self, state: state))
-        parallelWorkers(slices, threads: workers) { worker, slice in
-            let (model, state) = box.value
-            let start = slice * state.slice, n = min(state.slice, batch - start)
-            _ = model.runRows(0..<state.earlyRows, input: state.patches + start * patchSize,
-                              shape: NHWC(n: n, h: input.h, w: input.w, c: 1),
-                              current: state.slicePing[worker], other: state.slicePong[worker],
-                              scratch: state.scratch[worker], threads: 1)
-            (state.ping + start * earlySize).update(from: state.slicePing[worker], count: n * earlySize)
+        let current = state.ping + patches.lowerBound * state.latePatchSize
+        let other = state.pong + patches.lowerBound * state.latePatchSize
+        for (i, p) in patches.enumerated() {
+            _ = runRows(0..<state.earlyRows, input: state.patches + p * patchSize, shape: input,
+                        current: state.slicePing[worker], other: state.slicePong[worker], threads: threads)
+            (current + i * earlySize).update(from: state.slicePing[worker], count: earlySize)
         }
-        let shape = runRows(state.earlyRows..<weights.layers.count, input: state.ping,
-                            shape: NHWC(n: batch, h: early.h, w: early.w, c: early.c),
-                            current: state.ping, other: state.pong, scratch: state.scratch[0], threads: threads)
-        globalAveragePool(out: state.embeddings, input: state.ping, shape: shape)
-        denseForward(out: state.logits, input: state.embeddings, batch: batch, inputs: shape.c,
-                     kernel: weights.logitsKernel, bias: weights.logitsBias, units: params.numClasses)
-        sigmoid(out: state.scores, input: state.logits, count: batch * params.numClasses)
+        let shape = runRows(state.earlyRows..<weights.layers.count, input: current,
+                            shape: NHWC(n: patches.count, h: early.h, w: early.w, c: early.c),
+                            current: current, other: other, threads: threads)
+        let (dims, classes) = (shape.c, params.numClasses)
+        let embeddings = state.embeddings + patches.lowerBound * dims
+        let logits = state.logits + patches.lowerBound * classes
+        globalAveragePool(out: embeddings, input: current, shape: shape)
+        for n in 0..<patches.count {     // the last row's batch-norm scale, deferred to here (Weights)
+            for c in 0..<dims { embeddings[n * dims + c] *= weights.embeddingScale[c] }
+        }
+        denseForward(out: logits, input: embeddings, batch: patches.count, inputs: dims,
+                     kernel: weights.logitsKernel, bias: weights.logitsBias, units: classes)
+        sigmoid(out: state.scores + patches.lowerBound * classes, input: logits, count: patches.count * classes)
     }
 
     /// Runs table rows `rows` on `input` ([n, h, w, c]); the result ends in `current`. A conv
@@ -127,7 +141,7 @@ public final class YAMNet {
     /// and pointwise other → current (so `input` must be `current` from the second row on).
     private func runRows(_ rows: Range<Int>, input: UnsafePointer<Float>, shape: NHWC,
                          current: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>,
-                         scratch: UnsafeMutablePointer<Float>, threads: Int) -> NHWC {
+                         threads: Int) -> NHWC {
         var shape = shape
         for row in rows {
             let spec = YAMNetLayers.table[row]
@@ -135,7 +149,7 @@ public final class YAMNet {
             case .conv(let w):
                 conv2d3x3Forward(out: current, input: input, shape: shape, kernel: w.kernel, scale: w.scale,
                                  bias: w.bias, outChannels: spec.filters, stride: spec.stride, relu: true,
-                                 scratch: scratch, threads: threads)
+                                 threads: threads)
                 shape = conv3x3OutputShape(shape, stride: spec.stride, channels: spec.filters)
             case .separable(let dw, let pw):
                 depthwiseConv3x3Forward(out: other, input: current, shape: shape, kernel: dw.kernel, scale: dw.scale,

@@ -5,8 +5,8 @@ import YAMNet
 
 extension Bench {
     /// `mood bench kernels`: each YAMNet layer's kernels timed alone at one batch size, with the
-    /// epilogues YAMNet runs: per-channel scale and bias after the conv and pointwise GEMMs, bias
-    /// only after the depthwise sum (its kernels carry the scale).
+    /// epilogues YAMNet runs: per-channel scale and bias after row 1's conv, bias only after the
+    /// depthwise and pointwise sums (their scales are folded or deferred: `YAMNet.Weights`).
     struct Kernels: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kernels", abstract: "Time each YAMNet layer's depthwise and pointwise kernels alone.")
@@ -14,14 +14,17 @@ extension Bench {
         @Option(help: "Patches per batch.") var batch: Int = 32
         @Option(help: "Threads.") var threads: Int = 1
         @Option(help: "Timed repetitions (the median is reported).") var repeats: Int = 9
-        @Flag(help: "Conv and pointwise with bias only, no per-channel scale (as if batch norm were folded into their kernels).") var noScale = false
+        @Option(help: "Kernel variant (baseline, avx2, avx512; default: the widest this CPU runs).")
+        var variant: KernelVariant = .active
 
-        /// `body` with `scale`'s storage, or with nil under --no-scale.
-        func scaled(_ scale: [Float], _ body: (UnsafePointer<Float>?) -> Void) {
-            if noScale { body(nil) } else { scale.withUnsafeBufferPointer { body($0.baseAddress) } }
+        func validate() throws {
+            guard KernelVariant.supportedHere.contains(variant) else {
+                throw ValidationError("this CPU cannot run the \(variant) kernels (it runs: \(KernelVariant.supportedHere.map(\.rawValue).joined(separator: ", ")))")
+            }
         }
 
         func run() {
+            print("kernels: \(variant.rawValue) (\(variant.table.lanes) floats per vector); CPU runs \(KernelVariant.supportedHere.map(\.rawValue).joined(separator: ", "))")
             BLASThreads.set(1)
             let params = Params()
             var shape = NHWC(n: batch, h: params.patchFrames, w: params.patchBands, c: 1)
@@ -36,26 +39,25 @@ extension Bench {
                 var out = [Float](repeating: 0, count: outShape.count)
                 if spec.kind == .conv {
                     let kernel = fill(9 * shape.c * spec.filters), scale = fill(spec.filters), bias = fill(spec.filters)
-                    var scratch = [Float](repeating: 0, count: conv2d3x3ScratchCount(shape, stride: spec.stride))
-                    let t = median(repeats) { scaled(scale) { scale in
+                    let t = median(repeats) {
                         conv2d3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
-                                         outChannels: spec.filters, stride: spec.stride, relu: true, scratch: &scratch, threads: threads)
-                    } }
+                                         outChannels: spec.filters, stride: spec.stride, relu: true, threads: threads,
+                                         variant: variant)
+                    }
                     totals.conv += t
                     print(String(format: "layer%-2d conv      %@ → %@  %7.3f ms", i + 1, "\(shape)", "\(outShape)", t * 1000))
                 } else {
-                    // Depthwise kernels come with their scale folded in (YAMNet.Weights): bias only.
                     let kernel = fill(9 * shape.c), bias = fill(shape.c)
                     let td = median(repeats) {
                         depthwiseConv3x3Forward(out: &out, input: input, shape: shape, kernel: kernel, bias: bias,
-                                                stride: spec.stride, relu: true, threads: threads)
+                                                stride: spec.stride, relu: true, threads: threads, variant: variant)
                     }
-                    let pwKernel = fill(shape.c * spec.filters), pwScale = fill(spec.filters), pwBias = fill(spec.filters)
+                    let pwKernel = fill(shape.c * spec.filters), pwBias = fill(spec.filters)
                     var pwOut = [Float](repeating: 0, count: outShape.n * outShape.h * outShape.w * spec.filters)
-                    let tp = median(repeats) { scaled(pwScale) { scale in
-                        pointwiseConvForward(out: &pwOut, input: out, shape: outShape, kernel: pwKernel, scale: scale, bias: pwBias,
+                    let tp = median(repeats) {
+                        pointwiseConvForward(out: &pwOut, input: out, shape: outShape, kernel: pwKernel, bias: pwBias,
                                              outChannels: spec.filters, relu: true, threads: threads)
-                    } }
+                    }
                     totals.depthwise += td; totals.pointwise += tp
                     let macs = Double(outShape.n * outShape.h * outShape.w * shape.c * spec.filters)
                     print(String(format: "layer%-2d depthwise %@ → %@  %7.3f ms | pointwise → %d ch %7.3f ms (%.1f GFLOP/s)",
@@ -68,3 +70,5 @@ extension Bench {
         }
     }
 }
+
+extension KernelVariant: ExpressibleByArgument {}

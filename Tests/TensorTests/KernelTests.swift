@@ -1,5 +1,7 @@
 import Testing
 import TestSupport
+import KernelABI
+import Kernels
 import Tensor
 
 /// Fast kernels against their naive twins on random data with odd sizes.
@@ -19,24 +21,30 @@ import Tensor
 
     static let tolerance = 1e-5
 
+    /// Every kernel variant this machine runs (baseline, and AVX2 / AVX-512 where the CPU has them).
+    static let variants = KernelVariant.supportedHere
+
     @Test(arguments: shapes)
     func conv2d(shape: NHWC, stride: Int) {
         var random = TestRandom(seed: UInt64(shape.count * 31 + stride))
-        let cout = 5
-        let input = random.array(shape.count), kernel = random.array(9 * shape.c * cout), bias = random.array(cout)
-        let scales = random.array(cout)
-        let o = conv3x3OutputShape(shape, stride: stride, channels: cout)
-        for (relu, scale) in [(false, nil), (true, nil), (true, scales)] as [(Bool, [Float]?)] {
-            var fast = [Float](repeating: .nan, count: o.count), naive = fast
-            var scratch = [Float](repeating: 0, count: conv2d3x3ScratchCount(shape, stride: stride))
-            withPointer(scale) { scale in
-                conv2d3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
-                                 outChannels: cout, stride: stride, relu: relu, scratch: &scratch)
-                conv2d3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
-                               outChannels: cout, stride: stride, relu: relu)
+        for cout in [5, 21] {      // below one vector; vectors and a remainder
+            let input = random.array(shape.count), kernel = random.array(9 * shape.c * cout), bias = random.array(cout)
+            let scales = random.array(cout)
+            let o = conv3x3OutputShape(shape, stride: stride, channels: cout)
+            for variant in Self.variants {
+                for (relu, threads, scale) in [(false, 1, nil), (true, 2, nil), (true, 1, scales)] as [(Bool, Int, [Float]?)] {
+                    var fast = [Float](repeating: .nan, count: o.count), naive = fast
+                    withPointer(scale) { scale in
+                        conv2d3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                         outChannels: cout, stride: stride, relu: relu, threads: threads, variant: variant)
+                        conv2d3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                       outChannels: cout, stride: stride, relu: relu)
+                    }
+                    let d = Difference(fast, naive)
+                    #expect(d.relative <= Self.tolerance,
+                            "conv2d \(variant) \(shape) → \(cout) stride \(stride) relu \(relu) threads \(threads) scaled \(scale != nil): \(d)")
+                }
             }
-            let d = Difference(fast, naive)
-            #expect(d.relative <= Self.tolerance, "conv2d \(shape) stride \(stride) relu \(relu) scaled \(scale != nil): \(d)")
         }
     }
 
@@ -46,17 +54,72 @@ import Tensor
         let input = random.array(shape.count), kernel = random.array(9 * shape.c), bias = random.array(shape.c)
         let scales = random.array(shape.c)
         let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
-        for (relu, threads, scale) in [(false, 1, nil), (true, 1, nil), (true, 2, nil), (false, 1, scales), (true, 2, scales)] as [(Bool, Int, [Float]?)] {
-            var fast = [Float](repeating: .nan, count: o.count), naive = fast
-            withPointer(scale) { scale in
-                depthwiseConv3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
-                                        stride: stride, relu: relu, threads: threads)
-                depthwiseConv3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
-                                      stride: stride, relu: relu)
+        for variant in Self.variants {
+            for (relu, threads, scale) in [(false, 1, nil), (true, 1, nil), (true, 2, nil), (false, 1, scales), (true, 2, scales)] as [(Bool, Int, [Float]?)] {
+                var fast = [Float](repeating: .nan, count: o.count), naive = fast
+                withPointer(scale) { scale in
+                    depthwiseConv3x3Forward(out: &fast, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                            stride: stride, relu: relu, threads: threads, variant: variant)
+                    depthwiseConv3x3Naive(out: &naive, input: input, shape: shape, kernel: kernel, scale: scale, bias: bias,
+                                          stride: stride, relu: relu)
+                }
+                let d = Difference(fast, naive)
+                #expect(d.relative <= Self.tolerance, "depthwise \(variant) \(shape) stride \(stride) relu \(relu) threads \(threads) scaled \(scale != nil): \(d)")
             }
-            let d = Difference(fast, naive)
-            #expect(d.relative <= Self.tolerance, "depthwise \(shape) stride \(stride) relu \(relu) threads \(threads) scaled \(scale != nil): \(d)")
         }
+    }
+
+    /// The loops at every vector width a build uses (8; 16 is the AVX-512 build's), run here through
+    /// the baseline build, so the AVX-512 variant's indexing is checked on any machine (its code
+    /// generation is checked only where the CPU has AVX-512).
+    @Test(arguments: shapes)
+    func widths(shape: NHWC, stride: Int) {
+        var random = TestRandom(seed: UInt64(shape.count * 13 + stride))
+        let cout = 37
+        let input = random.array(shape.count), bias = random.array(max(cout, shape.c))
+        let dwKernel = random.array(9 * shape.c), convKernel = random.array(9 * shape.c * cout)
+        let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
+        let g = Conv3x3Geometry(n: shape.n, h: shape.h, w: shape.w, c: shape.c, outH: o.h, outW: o.w, stride: stride,
+                                top: samePadding(input: shape.h, kernel: 3, stride: stride).before,
+                                left: samePadding(input: shape.w, kernel: 3, stride: stride).before)
+        var dwNaive = [Float](repeating: .nan, count: o.count), convNaive = [Float](repeating: .nan, count: o.n * o.h * o.w * cout)
+        depthwiseConv3x3Naive(out: &dwNaive, input: input, shape: shape, kernel: dwKernel, bias: bias, stride: stride, relu: true)
+        conv2d3x3Naive(out: &convNaive, input: input, shape: shape, kernel: convKernel, bias: bias, outChannels: cout,
+                       stride: stride, relu: true)
+        func check<V: SIMD>(_ lanes: V.Type) where V.Scalar == Float {
+            var dw = [Float](repeating: .nan, count: dwNaive.count), conv = [Float](repeating: .nan, count: convNaive.count)
+            dw.withUnsafeMutableBufferPointer { out in input.withUnsafeBufferPointer { x in
+                dwKernel.withUnsafeBufferPointer { k in bias.withUnsafeBufferPointer { b in
+                    Kernels.depthwiseRows(lanes, DepthwiseArgs(out: out.baseAddress!, input: x.baseAddress!, kernel: k.baseAddress!,
+                                                               scale: nil, bias: b.baseAddress, geometry: g, relu: true), 0..<(o.n * o.h))
+                } }
+            } }
+            conv.withUnsafeMutableBufferPointer { out in input.withUnsafeBufferPointer { x in
+                convKernel.withUnsafeBufferPointer { k in bias.withUnsafeBufferPointer { b in
+                    Kernels.convRows(lanes, ConvArgs(out: out.baseAddress!, input: x.baseAddress!, kernel: k.baseAddress!, scale: nil,
+                                                     bias: b.baseAddress, geometry: g, outChannels: cout, relu: true), 0..<(o.n * o.h))
+                } }
+            } }
+            #expect(Difference(dw, dwNaive).relative <= Self.tolerance, "depthwise \(V.scalarCount) lanes \(shape) stride \(stride)")
+            #expect(Difference(conv, convNaive).relative <= Self.tolerance, "conv \(V.scalarCount) lanes \(shape) stride \(stride)")
+        }
+        check(SIMD8<Float>.self)
+        check(SIMD16<Float>.self)
+    }
+
+    /// Variant choice from the CPU's flags: AVX2 needs FMA; AVX-512 needs F, BW, DQ and VL on top.
+    @Test func variantsFollowCPUFlags() {
+        #if arch(x86_64)
+        #expect(KernelVariant.supported(cpuFlags: []) == [.baseline])
+        #expect(KernelVariant.supported(cpuFlags: ["avx2"]) == [.baseline])
+        #expect(KernelVariant.supported(cpuFlags: ["avx2", "fma"]) == [.baseline, .avx2])
+        #expect(KernelVariant.supported(cpuFlags: ["avx2", "fma", "avx512f"]) == [.baseline, .avx2])
+        #expect(KernelVariant.supported(cpuFlags: ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"])
+                == [.baseline, .avx2, .avx512])
+        #else
+        #expect(KernelVariant.supported(cpuFlags: ["avx2", "fma"]) == [.baseline])
+        #endif
+        #expect(KernelVariant.supportedHere.contains(KernelVariant.active))
     }
 
     @Test(arguments: shapes)

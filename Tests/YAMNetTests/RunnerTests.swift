@@ -45,39 +45,53 @@ import YAMNet
         }
     }
 
-    /// Conv and pointwise kernels are the file's values in place with scale 1/√(var + ε); depthwise
-    /// kernels are k·s with no scale; biases are β − mean·s; all computed in double and rounded
-    /// once (checked exactly on every row).
+    /// Batch norm as `YAMNet.Weights` folds it, checked exactly on every row (all in double,
+    /// rounded once): row 1's conv kernel is the file's, in place, with scale s = 1/√(var + ε) and
+    /// bias β − mean·s; each pointwise kernel is the file's, in place, with no scale and bias
+    /// β/s − mean (its s deferred); each depthwise kernel is k · s · (the s deferred to it by the
+    /// previous pointwise conv), bias β − mean·s; the last pointwise s scales the embeddings.
     @Test func batchNormIsFoldedIntoScaleAndBias() throws {
         let (records, _) = try WeightFile.read(path: GoldenModelTests.weightsPath, model: "yamnet", hint: "")
         var byName: [String: [Float]] = [:]
         for r in records { byName[r.name] = r.values }
-        func check(_ w: FoldedConv, _ prefix: String, kernel: String) throws {
-            let k = try #require(byName["\(prefix)/\(kernel)"])
-            let beta = try #require(byName["\(prefix)/bn/beta"]), mean = try #require(byName["\(prefix)/bn/moving_mean"])
+        func bn(_ prefix: String) throws -> (s: [Double], beta: [Float], mean: [Float]) {
             let variance = try #require(byName["\(prefix)/bn/moving_variance"])
-            let s = variance.map { 1 / (Double($0) + 1e-4).squareRoot() }
-            let kernelValues = Array(UnsafeBufferPointer(start: w.kernel, count: k.count))
-            if let scale = w.scale {
-                #expect(kernelValues == k, "\(prefix) kernel")
-                #expect(Int(bitPattern: w.kernel) % 64 == 0, "\(prefix) kernel is 64-byte aligned in the map")
-                for c in s.indices { #expect(scale[c] == Float(s[c]), "\(prefix) scale \(c)") }
-            } else {
-                #expect(kernel == "depthwise_kernel", "\(prefix): only depthwise kernels are folded")
-                #expect(kernelValues == k.indices.map { Float(Double(k[$0]) * s[$0 % s.count]) }, "\(prefix) folded kernel")
-            }
-            for c in beta.indices {
-                #expect(w.bias[c] == Float(Double(beta[c]) - Double(mean[c]) * s[c]), "\(prefix) bias \(c)")
-            }
+            return (variance.map { 1 / (Double($0) + 1e-4).squareRoot() }, try #require(byName["\(prefix)/bn/beta"]),
+                    try #require(byName["\(prefix)/bn/moving_mean"]))
         }
+        func values(_ p: UnsafePointer<Float>, _ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
+        var deferred: [Double]? = nil
         for (i, layer) in Self.weights.layers.enumerated() {
+            let name = "layer\(i + 1)"
             switch layer {
-            case .conv(let w): try check(w, "layer\(i + 1)/conv", kernel: "kernel")
+            case .conv(let w):
+                let k = try #require(byName["\(name)/conv/kernel"]), norm = try bn("\(name)/conv")
+                #expect(values(w.kernel, k.count) == k, "\(name) kernel")
+                #expect(Int(bitPattern: w.kernel) % 64 == 0, "\(name) kernel is 64-byte aligned in the map")
+                let scale = try #require(w.scale)
+                let expectedScale: [Float] = norm.s.map { Float($0) }
+                #expect(values(scale, norm.s.count) == expectedScale, "\(name) scale")
+                let bias: [Float] = norm.s.indices.map { Float(Double(norm.beta[$0]) - Double(norm.mean[$0]) * norm.s[$0]) }
+                #expect(values(w.bias, bias.count) == bias, "\(name) bias")
             case .separable(let dw, let pw):
-                try check(dw, "layer\(i + 1)/depthwise_conv", kernel: "depthwise_kernel")
-                try check(pw, "layer\(i + 1)/pointwise_conv", kernel: "kernel")
+                let k = try #require(byName["\(name)/depthwise_conv/depthwise_kernel"]), d = try bn("\(name)/depthwise_conv")
+                let c = d.s.count
+                #expect(dw.scale == nil && pw.scale == nil, "\(name): no scale pass")
+                let owed: [Double] = deferred ?? [Double](repeating: 1, count: c)
+                let kernel: [Float] = k.indices.map { Float(Double(k[$0]) * d.s[$0 % c] * owed[$0 % c]) }
+                #expect(values(dw.kernel, k.count) == kernel, "\(name) depthwise kernel")
+                let bias: [Float] = (0..<c).map { Float(Double(d.beta[$0]) - Double(d.mean[$0]) * d.s[$0]) }
+                #expect(values(dw.bias, c) == bias, "\(name) depthwise bias")
+                let pk = try #require(byName["\(name)/pointwise_conv/kernel"]), p = try bn("\(name)/pointwise_conv")
+                #expect(values(pw.kernel, pk.count) == pk, "\(name) pointwise kernel")
+                let pwBias: [Float] = p.s.indices.map { Float(Double(p.beta[$0]) / p.s[$0] - Double(p.mean[$0])) }
+                #expect(values(pw.bias, pwBias.count) == pwBias, "\(name) pointwise bias")
+                deferred = p.s
             }
         }
+        let last = try #require(deferred)
+        let embeddingScale: [Float] = last.map { Float($0) }
+        #expect(values(Self.weights.embeddingScale, last.count) == embeddingScale, "embedding scale")
     }
 }
 
