@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "WeightFormatTests", dependencies: ["WeightFormat", "TestSupport"]),
         .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "KernelABI", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "YAMNetTests", dependencies: ["YAMNet", "AudioIO", "DSP", "Tensor", "WeightFormat", "TestSupport"]),
         .testTarget(name: "EmotionTests", dependencies: ["Emotion", "AudioIO", "DSP", "WeightFormat", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AudioIO", "Emotion", "YAMNet", "TestSupport"]),

@@ -1,13 +1,13 @@
 import KernelABI
 
 /// Output rows `rows` (row = n·outH + oh) of a direct 3×3 convolution (`ConvArgs`): for each output
-/// pixel and each block of `V.scalarCount` output channels, every tap inside the image adds
+/// pixel and each block of `Lanes.scalarCount` output channels, every tap inside the image adds
 /// input value × kernel row (broadcast multiply-add), then the epilogue (scale, bias, ReLU) runs in
 /// registers. No im2col buffer: with few input channels (YAMNet's row 1 has one) a GEMM over K = 9
 /// runs far below the machine's peak. Output channels past the last full vector run scalar.
 /// ref: Keras Conv2D (HWIO kernels, SAME padding); XNNPACK conv-hwc.
-public func convRows<V: SIMD>(_: V.Type, _ a: ConvArgs, _ rows: Range<Int>) where V.Scalar == Float {
-    let g = a.geometry, cin = g.c, cout = a.outChannels, width = V.scalarCount, vectorEnd = cout - cout % width
+func convRows(_ a: ConvArgs, _ rows: Range<Int>) {
+    let g = a.geometry, cin = g.c, cout = a.outChannels, width = Lanes.scalarCount, vectorEnd = cout - cout % width
     let (input, kernel, out) = (a.input, a.kernel, a.out)
     let initial = a.scale == nil ? a.bias : nil, after = a.scale == nil ? nil : a.bias
     for row in rows {
@@ -21,14 +21,14 @@ public func convRows<V: SIMD>(_: V.Type, _ a: ConvArgs, _ rows: Range<Int>) wher
             let kwLo = max(0, -iw0), kwHi = min(3, g.w &- iw0)
             var co = 0
             while co < vectorEnd {
-                var acc: V = initial.map { load($0 + co) } ?? V()
+                var acc: Lanes = initial.map { load($0 + co) } ?? Lanes()
                 for kh in khLo..<khHi {
                     for kw in kwLo..<kwHi {
                         let pixel: Int = (n &* g.h &+ ih0 &+ kh) &* g.w &+ iw0 &+ kw
                         let x = input + pixel &* cin
                         var k = kernel + ((kh &* 3 &+ kw) &* cin &* cout &+ co)
                         for ci in 0..<cin {
-                            acc = madd(acc, V(repeating: x[ci]), load(k))
+                            acc = madd(acc, Lanes(repeating: x[ci]), load(k))
                             k += cout
                         }
                     }

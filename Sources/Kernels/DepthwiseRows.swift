@@ -1,12 +1,12 @@
 import KernelABI
 
 /// Output rows `rows` (row = n·outH + oh) of a depthwise 3×3 convolution (`DepthwiseArgs`),
-/// `V.scalarCount` channels per vector: interior pixels run the nine taps unchecked, border pixels
+/// `Lanes.scalarCount` channels per vector: interior pixels run the nine taps unchecked, border pixels
 /// only the taps inside the image; channels past the last full vector run scalar. Index arithmetic
 /// wraps (&+, &*): offsets are bounded by the buffer sizes, and overflow checks cost more than the
 /// arithmetic. ref: Keras DepthwiseConv2D; MobileNet v1 (Howard et al. 2017); XNNPACK dwconv.
-public func depthwiseRows<V: SIMD>(_: V.Type, _ a: DepthwiseArgs, _ rows: Range<Int>) where V.Scalar == Float {
-    let g = a.geometry, c = g.c, width = V.scalarCount, vectorEnd = c - c % width
+func depthwiseRows(_ a: DepthwiseArgs, _ rows: Range<Int>) {
+    let g = a.geometry, c = g.c, width = Lanes.scalarCount, vectorEnd = c - c % width
     let (input, kernel, out) = (a.input, a.kernel, a.out)
     // The sum starts from the bias without a scale; with one, scale and bias follow the sum.
     let initial = a.scale == nil ? a.bias : nil, after = a.scale == nil ? nil : a.bias
@@ -25,7 +25,7 @@ public func depthwiseRows<V: SIMD>(_: V.Type, _ a: DepthwiseArgs, _ rows: Range<
                 let pixel: Int = (n &* g.h &+ ih0) &* g.w &+ iw0
                 let x0 = input + pixel &* c
                 while ch < vectorEnd {
-                    var acc: V = initial.map { load($0 + ch) } ?? V()
+                    var acc: Lanes = initial.map { load($0 + ch) } ?? Lanes()
                     var x = x0 + ch, k = kernel + ch
                     for _ in 0..<3 {
                         acc = madd(acc, load(x), load(k))
@@ -41,7 +41,7 @@ public func depthwiseRows<V: SIMD>(_: V.Type, _ a: DepthwiseArgs, _ rows: Range<
             // Border pixels (and channels past the last full vector): only the taps inside the image.
             let khLo = max(0, -ih0), khHi = min(3, g.h &- ih0), kwLo = max(0, -iw0), kwHi = min(3, g.w &- iw0)
             while ch < vectorEnd {
-                var acc: V = initial.map { load($0 + ch) } ?? V()
+                var acc: Lanes = initial.map { load($0 + ch) } ?? Lanes()
                 for kh in khLo..<khHi {
                     for kw in kwLo..<kwHi {
                         let pixel: Int = (n &* g.h &+ ih0 &+ kh) &* g.w &+ iw0 &+ kw

@@ -1,11 +1,11 @@
-/// x = max(x, 0) for `count` values, `V.scalarCount` at a time.
-public func reluInPlace<V: SIMD>(_: V.Type, _ x: UnsafeMutablePointer<Float>, count: Int) where V.Scalar == Float {
+/// x = max(x, 0) for `count` values, `Lanes.scalarCount` at a time.
+func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
-    while i &+ V.scalarCount <= count {
-        var v: V = load(x + i)
-        v.replace(with: 0, where: v .< 0)
+    while i &+ Lanes.scalarCount <= count {
+        var v: Lanes = load(x + i)
+        v.replace(with: Lanes(), where: v .< Lanes())
         store(v, x + i)
-        i &+= V.scalarCount
+        i &+= Lanes.scalarCount
     }
     while i < count { x[i] = max(x[i], 0); i &+= 1 }
 }

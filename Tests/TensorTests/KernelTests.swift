@@ -1,7 +1,5 @@
 import Testing
 import TestSupport
-import KernelABI
-import Kernels
 import Tensor
 
 /// Fast kernels against their naive twins on random data with odd sizes.
@@ -67,44 +65,6 @@ import Tensor
                 #expect(d.relative <= Self.tolerance, "depthwise \(variant) \(shape) stride \(stride) relu \(relu) threads \(threads) scaled \(scale != nil): \(d)")
             }
         }
-    }
-
-    /// The loops at every vector width a build uses (8; 16 is the AVX-512 build's), run here through
-    /// the baseline build, so the AVX-512 variant's indexing is checked on any machine (its code
-    /// generation is checked only where the CPU has AVX-512).
-    @Test(arguments: shapes)
-    func widths(shape: NHWC, stride: Int) {
-        var random = TestRandom(seed: UInt64(shape.count * 13 + stride))
-        let cout = 37
-        let input = random.array(shape.count), bias = random.array(max(cout, shape.c))
-        let dwKernel = random.array(9 * shape.c), convKernel = random.array(9 * shape.c * cout)
-        let o = conv3x3OutputShape(shape, stride: stride, channels: shape.c)
-        let g = Conv3x3Geometry(n: shape.n, h: shape.h, w: shape.w, c: shape.c, outH: o.h, outW: o.w, stride: stride,
-                                top: samePadding(input: shape.h, kernel: 3, stride: stride).before,
-                                left: samePadding(input: shape.w, kernel: 3, stride: stride).before)
-        var dwNaive = [Float](repeating: .nan, count: o.count), convNaive = [Float](repeating: .nan, count: o.n * o.h * o.w * cout)
-        depthwiseConv3x3Naive(out: &dwNaive, input: input, shape: shape, kernel: dwKernel, bias: bias, stride: stride, relu: true)
-        conv2d3x3Naive(out: &convNaive, input: input, shape: shape, kernel: convKernel, bias: bias, outChannels: cout,
-                       stride: stride, relu: true)
-        func check<V: SIMD>(_ lanes: V.Type) where V.Scalar == Float {
-            var dw = [Float](repeating: .nan, count: dwNaive.count), conv = [Float](repeating: .nan, count: convNaive.count)
-            dw.withUnsafeMutableBufferPointer { out in input.withUnsafeBufferPointer { x in
-                dwKernel.withUnsafeBufferPointer { k in bias.withUnsafeBufferPointer { b in
-                    Kernels.depthwiseRows(lanes, DepthwiseArgs(out: out.baseAddress!, input: x.baseAddress!, kernel: k.baseAddress!,
-                                                               scale: nil, bias: b.baseAddress, geometry: g, relu: true), 0..<(o.n * o.h))
-                } }
-            } }
-            conv.withUnsafeMutableBufferPointer { out in input.withUnsafeBufferPointer { x in
-                convKernel.withUnsafeBufferPointer { k in bias.withUnsafeBufferPointer { b in
-                    Kernels.convRows(lanes, ConvArgs(out: out.baseAddress!, input: x.baseAddress!, kernel: k.baseAddress!, scale: nil,
-                                                     bias: b.baseAddress, geometry: g, outChannels: cout, relu: true), 0..<(o.n * o.h))
-                } }
-            } }
-            #expect(Difference(dw, dwNaive).relative <= Self.tolerance, "depthwise \(V.scalarCount) lanes \(shape) stride \(stride)")
-            #expect(Difference(conv, convNaive).relative <= Self.tolerance, "conv \(V.scalarCount) lanes \(shape) stride \(stride)")
-        }
-        check(SIMD8<Float>.self)
-        check(SIMD16<Float>.self)
     }
 
     /// Variant choice from the CPU's flags: AVX2 needs FMA; AVX-512 needs F, BW, DQ and VL on top.
