@@ -105,11 +105,11 @@ final class MP3FrameDecoder {
     private var reservoir: [UInt8] = []
     private var scalefactors = [MP3Scalefactors(), MP3Scalefactors()]
     private var firstGranule = [MP3Scalefactors(), MP3Scalefactors()]
-    private var filters = [MP3SynthesisFilter(), MP3SynthesisFilter()]
+    private let filters = [MP3SynthesisFilter(), MP3SynthesisFilter()]
     private let values = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 576)
     private let xr = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
     private let overlap = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
-    private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: 18 * 32)
+    private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: MP3SynthesisFilter.inputCount)
     private let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 576)
 
     /// The reservoir kept between frames: more than `main_data_begin` can reach (511 bytes).
@@ -125,7 +125,7 @@ final class MP3FrameDecoder {
         overlap.initialize(repeating: 0, count: 2 * 576)
         values.initialize(repeating: 0, count: 2 * 576)
         xr.initialize(repeating: 0, count: 2 * 576)
-        subbands.initialize(repeating: 0, count: 18 * 32)
+        subbands.initialize(repeating: 0, count: MP3SynthesisFilter.inputCount)
         scratch.initialize(repeating: 0, count: 576)
     }
 
@@ -138,25 +138,22 @@ final class MP3FrameDecoder {
     func decode(_ frame: UnsafeRawBufferPointer, header h: MP3FrameHeader, into output: inout [Float]) -> Bool {
         guard h.mainDataOffset <= frame.count else { return false }
         let ownData = UnsafeRawBufferPointer(rebasing: frame[h.mainDataOffset...])
+        let previous = reservoir.count
+        reservoir.append(contentsOf: ownData)                   // the frame's main data after the reservoir
         defer {
-            reservoir.append(contentsOf: ownData)
             if reservoir.count > Self.reservoirLimit { reservoir.removeFirst(reservoir.count - Self.reservoirLimit) }
         }
-        let side = [UInt8](frame[h.sideInfoOffset..<h.mainDataOffset])
-        let valid = side.withUnsafeBufferPointer { b in
-            var r = MP3BitReader(b)
-            return sideInfo.read(&r, header: h)
-        }
-        guard valid else { return false }
+        let side = UnsafeRawBufferPointer(rebasing: frame[h.sideInfoOffset..<h.mainDataOffset])
+        var sideReader = MP3BitReader(side.assumingMemoryBound(to: UInt8.self))
+        guard sideInfo.read(&sideReader, header: h) else { return false }
 
-        let begin = sideInfo.mainDataBegin, available = min(begin, reservoir.count)
-        var mainData = Array(reservoir.suffix(available))
-        mainData.append(contentsOf: ownData)
+        let begin = sideInfo.mainDataBegin, available = min(begin, previous)
         let base = (available - begin) * 8                      // ≤ 0 when the reservoir is short
 
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: samplesPerFrame * channels))
-        mainData.withUnsafeBufferPointer { data in
+        reservoir.withUnsafeBufferPointer { all in
+            let data = UnsafeBufferPointer(rebasing: all[(previous - available)...])
             output.withUnsafeMutableBufferPointer { out in
                 var consumed = 0
                 for gr in 0..<granules {

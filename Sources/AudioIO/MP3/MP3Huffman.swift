@@ -97,10 +97,10 @@ enum MP3Huffman {
                        into values: UnsafeMutablePointer<Int32>) -> Int {
         let stopAt = min(end, r.bitCount)                       // no more data after this
         let bigEnd = min(g.bigValues * 2, 576)
-        let bounds = [min(g.region1Start, bigEnd), min(g.region2Start, bigEnd), bigEnd]
         var i = 0
         pairs: for region in 0..<3 {
-            let table = g.table(region), stop = bounds[region]
+            let table = g.table(region)
+            let stop = region == 0 ? min(g.region1Start, bigEnd) : region == 1 ? min(g.region2Start, bigEnd) : bigEnd
             guard i < stop else { continue }
             guard let code = pairCodes[table] else {
                 while i < stop { values[i] = 0; i += 1 }

@@ -72,8 +72,8 @@ enum MP3IMDCT {
         }
     }
 
-    /// Transforms granule `g`'s lines `xr` (576) into `output` (18 time slots × 32 subbands, slot
-    /// major), adding `overlap` (576: the previous block's second halves, by subband) and storing the
+    /// Transforms granule `g`'s lines `xr` (576) into `output` (32 subbands × 18 time slots, subband
+    /// major, as `MP3SynthesisFilter` reads them), adding `overlap` (576: the previous block's second halves, by subband) and storing the
     /// new second halves there. `limit` is the end of the non-zero lines.
     static func synthesize(_ xr: UnsafePointer<Float>, granule g: MP3GranuleInfo, limit: Int,
                            overlap: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
@@ -85,9 +85,9 @@ enum MP3IMDCT {
                 windowTable.withUnsafeBufferPointer { wt in
                     let y = block.baseAddress!, w = wt.baseAddress!
                     for sb in 0..<32 {
-                        let prev = overlap + 18 * sb
+                        let prev = overlap + 18 * sb, out = output + 18 * sb
                         if sb >= active {
-                            for i in 0..<18 { output[32 * i + sb] = prev[i]; prev[i] = 0 }
+                            for i in 0..<18 { out[i] = prev[i]; prev[i] = 0 }
                         } else {
                             if !g.isShort || (g.mixedBlock && sb < 2) {
                                 imdct36(xr + 18 * sb, kernel: k18.baseAddress!, window: w + 36 * longWindow, into: y)
@@ -95,12 +95,12 @@ enum MP3IMDCT {
                                 imdctShort(xr + 18 * sb, kernel: k6.baseAddress!, window: w + 72, into: y)
                             }
                             for i in 0..<18 {
-                                output[32 * i + sb] = y[i] + prev[i]
+                                out[i] = y[i] + prev[i]
                                 prev[i] = y[18 + i]
                             }
                         }
                         if sb & 1 == 1 {
-                            for i in stride(from: 1, to: 18, by: 2) { output[32 * i + sb] = -output[32 * i + sb] }
+                            for i in stride(from: 1, to: 18, by: 2) { out[i] = -out[i] }
                         }
                     }
                 }
