@@ -104,7 +104,7 @@ final class MP3SynthesisFilter {
 /// The 32-point DCT-II `X_m = Σ_k x_k cos(mπ(2k + 1)/64)` by Lee's recursion: an n-point DCT-II is
 /// the (n/2)-point ones of `g_k = x_k + x_(n−1−k)` (the even outputs) and of
 /// `h_k = (x_k − x_(n−1−k)) / (2 cos(π(2k + 1)/(2n)))`, whose neighbours summed give the odd ones:
-/// `X_(2r+1) = H_r + H_(r+1)`, `H_(n/2) = 0`. 80 multiplications instead of 1024, on any SIMD lanes.
+/// `X_(2r+1) = H_r + H_(r+1)`, `H_(n/2) = 0`. 80 multiplications instead of 1024, here on four lanes.
 /// ref: B. G. Lee, "A new algorithm to compute the discrete cosine transform", IEEE Trans. ASSP
 /// 32(6), 1984
 enum MP3DCT32 {
@@ -113,28 +113,51 @@ enum MP3DCT32 {
         (0..<(n / 2)).map { k in Float(1 / (2 * cos(Double.pi * Double(2 * k + 1) / Double(2 * n)))) }
     }
 
-    /// The DCT-II of `x` (32 vectors) in place; `scratch` holds 32 more.
-    static func transform<V: SIMD>(_ x: UnsafeMutablePointer<V>, scratch: UnsafeMutablePointer<V>) where V.Scalar == Float {
-        factors.withUnsafeBufferPointer { f in step(x, 32, scratch, f.baseAddress!) }
+    /// The DCT-II of `x` (32 vectors of four lanes) in place; `scratch` holds 32 more.
+    static func transform(_ x: UnsafeMutablePointer<SIMD4<Float>>, scratch: UnsafeMutablePointer<SIMD4<Float>>) {
+        factors.withUnsafeBufferPointer { f in dct32(x, scratch, f.baseAddress!) }
     }
 
-    /// The `n`-point DCT-II of `x` in place; `t` holds n values of scratch; `f` the factors from n on.
-    private static func step<V: SIMD>(_ x: UnsafeMutablePointer<V>, _ n: Int, _ t: UnsafeMutablePointer<V>,
-                                      _ f: UnsafePointer<Float>) where V.Scalar == Float {
+    // One function per size so that every loop has a constant trip count and unrolls.
+    private static func dct32(_ x: Lanes, _ t: Lanes, _ f: UnsafePointer<Float>) {
+        split(x, 32, t, f); dct16(t, x, f + 16); dct16(t + 16, x, f + 16); merge(x, 32, t)
+    }
+    private static func dct16(_ x: Lanes, _ t: Lanes, _ f: UnsafePointer<Float>) {
+        split(x, 16, t, f); dct8(t, x, f + 8); dct8(t + 8, x, f + 8); merge(x, 16, t)
+    }
+    @inline(__always) private static func dct8(_ x: Lanes, _ t: Lanes, _ f: UnsafePointer<Float>) {
+        split(x, 8, t, f); dct4(t, x, f + 4); dct4(t + 4, x, f + 4); merge(x, 8, t)
+    }
+    @inline(__always) private static func dct4(_ x: Lanes, _ t: Lanes, _ f: UnsafePointer<Float>) {
+        split(x, 4, t, f); dct2(t, f + 2); dct2(t + 2, f + 2); merge(x, 4, t)
+    }
+    @inline(__always) private static func dct2(_ x: Lanes, _ f: UnsafePointer<Float>) {
+        let a = x[0], b = x[1]
+        x[0] = a + b
+        x[1] = (a - b) * f[0]
+    }
+
+    typealias Lanes = UnsafeMutablePointer<SIMD4<Float>>
+
+    /// `t` = g (first half) and h (second half) of `x` (n values); `f` the factors for n.
+    @inline(__always) private static func split(_ x: Lanes, _ n: Int, _ t: Lanes, _ f: UnsafePointer<Float>) {
         let half = n / 2
         for k in 0..<half {
             let a = x[k], b = x[n - 1 - k]
             t[k] = a + b
             t[half + k] = (a - b) * f[k]
         }
-        if half > 1 {
-            step(t, half, x, f + half)
-            step(t + half, half, x, f + half)
-        }
-        for m in 0..<half {
+    }
+
+    /// `x` = the n outputs from the half-size transforms G and H in `t`.
+    @inline(__always) private static func merge(_ x: Lanes, _ n: Int, _ t: Lanes) {
+        let half = n / 2
+        for m in 0..<(half - 1) {
             x[2 * m] = t[m]
-            x[2 * m + 1] = m + 1 < half ? t[half + m] + t[half + m + 1] : t[half + m]
+            x[2 * m + 1] = t[half + m] + t[half + m + 1]
         }
+        x[n - 2] = t[half - 1]
+        x[n - 1] = t[n - 1]
     }
 
     /// The DCT-II of one vector of 32 (for tests).
