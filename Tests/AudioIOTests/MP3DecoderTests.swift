@@ -259,7 +259,7 @@ enum MP3Vectors {
             for t in 0..<count { for k in 0..<32 { subbands[18 * k + t] = input[32 * (first + t) + k] } }
             subbands.withUnsafeBufferPointer { i in
                 output.withUnsafeMutableBufferPointer {
-                    filter.filter(i.baseAddress!, slots: count, output: $0.baseAddress! + 32 * first, stride: 1)
+                    filter.filter(i.baseAddress!, slots: count, output: $0.baseAddress! + 32 * first)
                 }
             }
         }

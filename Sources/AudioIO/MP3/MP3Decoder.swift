@@ -111,6 +111,8 @@ final class MP3FrameDecoder {
     private let overlap = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
     private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: MP3SynthesisFilter.inputCount)
     private let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 576)
+    /// A stereo granule's PCM by channel, before interleaving: 2 × 576.
+    private let planar = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
 
     /// The reservoir kept between frames: more than `main_data_begin` can reach (511 bytes).
     private static let reservoirLimit = 2048
@@ -127,10 +129,11 @@ final class MP3FrameDecoder {
         xr.initialize(repeating: 0, count: 2 * 576)
         subbands.initialize(repeating: 0, count: MP3SynthesisFilter.inputCount)
         scratch.initialize(repeating: 0, count: 576)
+        planar.initialize(repeating: 0, count: 2 * 576)
     }
 
     deinit {
-        values.deallocate(); xr.deallocate(); overlap.deallocate(); subbands.deallocate(); scratch.deallocate()
+        values.deallocate(); xr.deallocate(); overlap.deallocate(); subbands.deallocate(); scratch.deallocate(); planar.deallocate()
     }
 
     /// Decodes `frame` (header included) and appends its samples to `output`; false (nothing
@@ -178,8 +181,12 @@ final class MP3FrameDecoder {
                         MP3IMDCT.antialias(lines, granule: g, limit: Self.nonZeroEnd(lines))
                         MP3IMDCT.synthesize(lines, granule: g, limit: Self.nonZeroEnd(lines),
                                             overlap: overlap + 576 * ch, output: subbands)
-                        filters[ch].filter(subbands, slots: 18,
-                                           output: out.baseAddress! + start + gr * 576 * channels + ch, stride: channels)
+                        let pcm = out.baseAddress! + start + gr * 576 * channels
+                        filters[ch].filter(subbands, slots: 18, output: channels == 1 ? pcm : planar + 576 * ch)
+                    }
+                    if channels == 2 {
+                        MP3SynthesisFilter.interleave(planar, planar + 576, count: 576,
+                                                      into: out.baseAddress! + start + gr * 1152)
                     }
                 }
             }

@@ -122,10 +122,11 @@ enum MP3Huffman {
                 @inline(__always) func value(_ v: Int) -> Int32 {
                     var v = v
                     if v == 15, lin > 0 { v += Int((word &<< UInt64(used)) &>> UInt64(64 - lin)); used += lin }
-                    guard v != 0 else { return 0 }
-                    let negative = (word &<< UInt64(used)) &>> 63 != 0
-                    used += 1
-                    return Int32(negative ? -v : v)
+                    // A sign bit follows non-zero values; branch-free, as zeros and signs are unpredictable.
+                    let present = v != 0 ? 1 : 0
+                    let negative = Int((word &<< UInt64(used)) &>> 63) & present
+                    used += present
+                    return Int32(truncatingIfNeeded: (v ^ -negative) &+ negative)
                 }
                 values[i] = value(symbol >> 4)
                 values[i + 1] = value(symbol & 15)
@@ -148,13 +149,11 @@ enum MP3Huffman {
             let word = r.peek57()                               // the code word and up to 4 signs
             let (symbol, length) = quad.decode(bits: UInt32(truncatingIfNeeded: word &>> 32))
             var used = length
-            for k in 0..<4 {
-                var v: Int32 = 0
-                if symbol & (8 >> k) != 0 {
-                    v = (word &<< UInt64(used)) &>> 63 != 0 ? -1 : 1
-                    used += 1
-                }
-                values[i + k] = v
+            for k in 0..<4 {                                    // branch-free: v ∈ {0, 1} with its sign
+                let present = symbol >> (3 - k) & 1
+                let negative = Int((word &<< UInt64(used)) &>> 63) & present
+                used += present
+                values[i + k] = Int32(truncatingIfNeeded: (present ^ -negative) &+ negative)
             }
             r.position += used
             i += 4

@@ -22,6 +22,8 @@ final class MP3SynthesisFilter {
     private var newest = 0
     /// Four slots' DCT inputs/outputs (lane = slot) and the Lee recursion's scratch: 2 × 32.
     private let lanes = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
+    /// The DCT outputs by slot: 4 × 36 (32 and a zero, padded).
+    private let columns = UnsafeMutablePointer<Float>.allocate(capacity: 4 * 36)
 
     /// Subband samples read per call: 32 subbands of `slotStride` slots, plus the padding read by the
     /// last group of four slots.
@@ -30,14 +32,14 @@ final class MP3SynthesisFilter {
     init() {
         ring.initialize(repeating: 0, count: 16 * 64)
         lanes.initialize(repeating: .zero, count: 64)
+        columns.initialize(repeating: 0, count: 4 * 36)
     }
 
-    deinit { ring.deallocate(); lanes.deallocate() }
+    deinit { ring.deallocate(); lanes.deallocate(); columns.deallocate() }
 
     /// Filters `slots` (≤ 18) time slots of `samples` (subband-major: slot t of subband k at
-    /// `18k + t`; `inputCount` values readable) into `output`, writing sample n of the result at
-    /// `output[n * stride]`.
-    func filter(_ samples: UnsafePointer<Float>, slots: Int, output: UnsafeMutablePointer<Float>, stride: Int) {
+    /// `18k + t`; `inputCount` values readable) into `output` (32 samples a slot).
+    func filter(_ samples: UnsafePointer<Float>, slots: Int, output: UnsafeMutablePointer<Float>) {
         precondition(slots <= Self.slotStride)
         MP3SynthesisWindow.coefficients.withUnsafeBufferPointer { wb in
             let d = UnsafeRawPointer(wb.baseAddress!)
@@ -46,29 +48,47 @@ final class MP3SynthesisFilter {
                     lanes[k] = UnsafeRawPointer(samples + Self.slotStride * k + group).loadUnaligned(as: SIMD4<Float>.self)
                 }
                 MP3DCT32.transform(lanes, scratch: lanes + 32)
+                transposeLanes()
                 for lane in 0..<min(4, slots - group) {
                     newest = (newest + 15) & 15
-                    store(lane, into: ring + 64 * newest)
-                    applyWindow(d, output: output + 32 * (group + lane) * stride, stride: stride)
+                    store(columns + 36 * lane, into: ring + 64 * newest)
+                    applyWindow(d, output: output + 32 * (group + lane))
                 }
             }
         }
     }
 
-    /// Writes block V (64 values) of slot `lane` from the DCT outputs in `lanes`.
-    @inline(__always)
-    private func store(_ lane: Int, into v: UnsafeMutablePointer<Float>) {
-        let x = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Float.self) + lane
-        @inline(__always) func X(_ m: Int) -> Float { x[4 * m] }
-        for i in 0..<16 { v[i] = X(16 + i) }
-        v[16] = 0
-        for i in 17..<48 { v[i] = -X(48 - i) }
-        for i in 48..<64 { v[i] = -X(i - 48) }
+    /// The DCT outputs of each slot, contiguous: `columns[36 · lane + m]` = lane `lane` of
+    /// `lanes[m]`, with `columns[36 · lane + 32] = 0` (read by `store`).
+    private func transposeLanes() {
+        for q in 0..<8 {
+            let a = lanes[4 * q], b = lanes[4 * q + 1], c = lanes[4 * q + 2], e = lanes[4 * q + 3]
+            let o = UnsafeMutableRawPointer(columns + 4 * q)
+            o.storeBytes(of: SIMD4(a[0], b[0], c[0], e[0]), toByteOffset: 0, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(a[1], b[1], c[1], e[1]), toByteOffset: 144, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(a[2], b[2], c[2], e[2]), toByteOffset: 288, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(a[3], b[3], c[3], e[3]), toByteOffset: 432, as: SIMD4<Float>.self)
+        }
     }
 
-    /// The window step for the newest slot, into 32 samples at `output[n * stride]`.
+    /// Writes block V (64 values) from one slot's DCT outputs `x` (32, then a 0).
     @inline(__always)
-    private func applyWindow(_ d: UnsafeRawPointer, output: UnsafeMutablePointer<Float>, stride: Int) {
+    private func store(_ x: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
+        let src = UnsafeRawPointer(x), dst = UnsafeMutableRawPointer(v)
+        @inline(__always) func load(_ m: Int) -> SIMD4<Float> { src.loadUnaligned(fromByteOffset: 4 * m, as: SIMD4<Float>.self) }
+        @inline(__always) func reversed(_ m: Int) -> SIMD4<Float> { let r = load(m); return SIMD4(r[3], r[2], r[1], r[0]) }
+        @inline(__always) func put(_ i: Int, _ value: SIMD4<Float>) { dst.storeBytes(of: value, toByteOffset: 4 * i, as: SIMD4<Float>.self) }
+        for q in 0..<4 {
+            put(4 * q, load(16 + 4 * q))                       // V_i = X_16+i, i < 16
+            put(16 + 4 * q, -reversed(29 - 4 * q))              // V_16 = 0 (X_32), V_i = −X_48−i
+            put(32 + 4 * q, -reversed(13 - 4 * q))              // V_i = −X_48−i, i < 48
+            put(48 + 4 * q, -load(4 * q))                       // V_i = −X_i−48
+        }
+    }
+
+    /// The window step for the newest slot, into 32 samples at `output`.
+    @inline(__always)
+    private func applyWindow(_ d: UnsafeRawPointer, output: UnsafeMutablePointer<Float>) {
         var acc = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(),
                    SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
         for a in 0..<16 {
@@ -80,23 +100,26 @@ final class MP3SynthesisFilter {
             acc.0 += term(0); acc.1 += term(1); acc.2 += term(2); acc.3 += term(3)
             acc.4 += term(4); acc.5 += term(5); acc.6 += term(6); acc.7 += term(7)
         }
-        if stride == 1 {
-            let o = UnsafeMutableRawPointer(output)
-            o.storeBytes(of: acc.0, toByteOffset: 0, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.1, toByteOffset: 16, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.2, toByteOffset: 32, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.3, toByteOffset: 48, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.4, toByteOffset: 64, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.5, toByteOffset: 80, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.6, toByteOffset: 96, as: SIMD4<Float>.self)
-            o.storeBytes(of: acc.7, toByteOffset: 112, as: SIMD4<Float>.self)
-            return
-        }
-        for i in 0..<4 {
-            output[i * stride] = acc.0[i]; output[(4 + i) * stride] = acc.1[i]
-            output[(8 + i) * stride] = acc.2[i]; output[(12 + i) * stride] = acc.3[i]
-            output[(16 + i) * stride] = acc.4[i]; output[(20 + i) * stride] = acc.5[i]
-            output[(24 + i) * stride] = acc.6[i]; output[(28 + i) * stride] = acc.7[i]
+        let o = UnsafeMutableRawPointer(output)
+        o.storeBytes(of: acc.0, toByteOffset: 0, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.1, toByteOffset: 16, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.2, toByteOffset: 32, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.3, toByteOffset: 48, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.4, toByteOffset: 64, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.5, toByteOffset: 80, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.6, toByteOffset: 96, as: SIMD4<Float>.self)
+        o.storeBytes(of: acc.7, toByteOffset: 112, as: SIMD4<Float>.self)
+    }
+
+    /// Interleaves two channels of `count` (a multiple of 4) samples into `output`.
+    static func interleave(_ left: UnsafePointer<Float>, _ right: UnsafePointer<Float>, count: Int,
+                           into output: UnsafeMutablePointer<Float>) {
+        let l = UnsafeRawPointer(left), r = UnsafeRawPointer(right), o = UnsafeMutableRawPointer(output)
+        for i in Swift.stride(from: 0, to: count, by: 4) {
+            let a = l.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+            let b = r.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(a[0], b[0], a[1], b[1]), toByteOffset: 8 * i, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(a[2], b[2], a[3], b[3]), toByteOffset: 8 * i + 16, as: SIMD4<Float>.self)
         }
     }
 }
