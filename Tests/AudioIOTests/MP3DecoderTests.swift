@@ -296,6 +296,25 @@ enum MP3Vectors {
         }
     }
 
+    /// The four-subband IMDCT (fast DCT-IV) equals the one-subband kernel lane by lane, windows included.
+    @Test func imdct36x4MatchesImdct36() {
+        for type in [0, 1, 3] {
+            let x = Self.noise(4 * 18, seed: UInt64(type + 40))
+            var y = [Float](repeating: 0, count: 4 * 36), single = [Float](repeating: 0, count: 36)
+            x.withUnsafeBufferPointer { xp in
+                MP3IMDCT.windowTable.withUnsafeBufferPointer { w in
+                    y.withUnsafeMutableBufferPointer {
+                        MP3IMDCT36x4.transform(xp.baseAddress!, window: w.baseAddress! + 36 * type, into: $0.baseAddress!)
+                    }
+                }
+                for lane in 0..<4 {
+                    single.withUnsafeMutableBufferPointer { MP3IMDCT.imdct36(xp.baseAddress! + 18 * lane, window: type, into: $0.baseAddress!) }
+                    for i in 0..<36 { #expect(abs(y[4 * i + lane] - single[i]) < 1e-5, "type \(type) lane \(lane) i \(i)") }
+                }
+            }
+        }
+    }
+
     @Test func imdctShortMatchesDirectFormula() {
         let x = Self.noise(18, seed: 99)
         var y = [Float](repeating: 0, count: 36)
