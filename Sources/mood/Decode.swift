@@ -21,23 +21,28 @@ struct Decode: ParsableCommand {
     var native = false
 
     func run() throws {
-        let writer: WAVFileWriter
+        var opened: WAVFileWriter?
         do {
             if native {
                 let stream = try AudioStream(path: file)
-                writer = try WAVFileWriter(path: out, sampleRate: stream.sampleRate, channels: stream.channels)
+                let writer = try WAVFileWriter(path: out, sampleRate: stream.sampleRate, channels: stream.channels)
+                opened = writer
                 while let chunk = try stream.next() {
                     try chunk.samples.withUnsafeBufferPointer { (samples) throws(WAVFileWriter.Failure) in try writer.write(samples) }
                 }
             } else {
                 let rate = FrontendParams().sampleRate
-                writer = try WAVFileWriter(path: out, sampleRate: rate, channels: 1)
+                let writer = try WAVFileWriter(path: out, sampleRate: rate, channels: 1)
+                opened = writer
                 try streamWaveform(file, sampleRate: rate) { try writer.write($0.buffer) }
             }
-            try writer.finish()
-        } catch let error as WAVFileWriter.Failure {
-            throw MoodError(error.description)
+            try opened?.finish()
+        } catch {
+            opened?.discard()                                   // no half-written output file is left
+            if let failure = error as? WAVFileWriter.Failure { throw MoodError(failure.description) }
+            throw error
         }
+        guard let writer = opened else { return }
         let what = native ? "\(writer.frames) frames × \(writer.channels) channels" : "\(writer.frames) samples, mono"
         let report = "\(file): \(what) at \(writer.sampleRate) Hz → \(out)\n"
         FileHandle(fileDescriptor: out == "-" ? STDERR_FILENO : STDOUT_FILENO).write(Data(report.utf8))

@@ -35,6 +35,19 @@ import Testing
         #expect(audio.samples.map(\.bitPattern) == Self.samples.map(\.bitPattern))
     }
 
+    /// What a failed decode leaves: nothing, for a regular file; /dev/null stays.
+    @Test func discardRemovesARegularFile() throws {
+        let scratch = try AudioStreamTests.Scratch()
+        let path = scratch.directory.appendingPathComponent("half.wav").path
+        let writer = try WAVFileWriter(path: path, sampleRate: 8000, channels: 2)
+        try Self.samples.withUnsafeBufferPointer { try writer.write($0) }
+        writer.discard()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let null = try WAVFileWriter(path: "/dev/null", sampleRate: 8000, channels: 1)
+        null.discard()
+        #expect(FileManager.default.fileExists(atPath: "/dev/null"))
+    }
+
     @Test func unwritablePathThrows() {
         #expect(throws: WAVFileWriter.Failure.self) {
             _ = try WAVFileWriter(path: "/nonexistent-dir/out.wav", sampleRate: 8000, channels: 1)

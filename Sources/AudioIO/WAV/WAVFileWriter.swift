@@ -67,6 +67,16 @@ public final class WAVFileWriter {
         try bytes.withUnsafeBytes { raw in Result { () throws(Failure) in try write(raw, at: offset) } }.get()
     }
 
+    /// Closes the output and removes it if it is a regular file: what a failed decode leaves.
+    public func discard() {
+        guard ownsDescriptor, descriptor >= 0 else { return }
+        var info = stat()
+        let regular = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        close(descriptor)
+        descriptor = -1
+        if regular { unlink(path) }
+    }
+
     /// All of `bytes`, at the current position or (`offset`) at a fixed one.
     private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int?) throws(Failure) {
         guard let base = bytes.baseAddress else { return }
