@@ -110,20 +110,32 @@ struct BitReader {
         }
     }
 
-    /// A Rice code word with parameter `k` (0...57): the unary quotient and the `k` bits after
-    /// it (RFC 9639 §9.2.7.2), taken from the cache in one step when the whole word is there.
+    /// `count` Rice code words with parameter `k` (0...30), each folded back (zigzag) to a signed
+    /// value, into `out` (RFC 9639 §9.2.7.2, §9.2.7.3); false where one exceeds 32 bits (a quotient
+    /// over `UInt32.max >> k`). The loop runs on a local copy of the reader so that its state stays
+    /// in registers; a word not wholly in the cache goes through `readUnary` and `read`.
     @inline(__always)
-    mutating func readRice(_ k: Int) throws(Overrun) -> (quotient: Int, low: UInt64) {
-        if cached < 57 { refill() }
-        let leading = cache.leadingZeroBitCount
-        if leading + 1 + k <= cached {
-            let rest = (cache &<< UInt64(leading)) &<< 1
-            let low = k == 0 ? 0 : rest &>> UInt64(64 - k)
-            cache = rest &<< UInt64(k)
-            cached -= leading + 1 + k
-            return (leading, low)
+    mutating func readRiceSigned(_ k: Int, into out: UnsafeMutablePointer<Int64>, count: Int) throws(Overrun) -> Bool {
+        var r = self
+        defer { self = r }
+        let maxQuotient = Int(UInt32.max >> UInt32(k)), shift = UInt64(k)
+        for i in 0..<count {
+            if r.cached < 32 { r.refill() }                     // most words are shorter
+            let leading = r.cache.leadingZeroBitCount
+            let folded: UInt64
+            if leading + 1 + k <= r.cached {
+                let aligned = r.cache &<< UInt64(leading)       // the stop bit on top, then the k bits
+                guard leading <= maxQuotient else { return false }
+                folded = UInt64(leading) &<< shift | ((aligned &<< 1) &>> 1) &>> (63 &- shift)
+                r.cache = aligned &<< (shift &+ 1)
+                r.cached -= leading + 1 + k
+            } else {
+                let quotient = try r.readUnary()
+                guard quotient <= maxQuotient else { return false }
+                folded = UInt64(quotient) &<< shift | (try r.read(k))
+            }
+            out[i] = Int64(bitPattern: folded >> 1) ^ -Int64(bitPattern: folded & 1)
         }
-        let quotient = try readUnary()
-        return (quotient, try read(k))
+        return true
     }
 }

@@ -237,8 +237,8 @@ enum MP3Vectors {
         for seed in 1...20 as ClosedRange<UInt64> {
             let s = Self.noise(32, seed: seed)
             var x = s
-            x.withUnsafeMutableBufferPointer { MP3Synthesis.dct32($0.baseAddress!) }
-            let direct = MP3Synthesis.directMatrixing(s)
+            x.withUnsafeMutableBufferPointer { MP3DCT32.transform($0.baseAddress!) }
+            let direct = MP3DCT32.directMatrixing(s)
             var v = [Double](repeating: 0, count: 64)
             for i in 0..<16 { v[i] = Double(x[16 + i]) }
             for i in 17..<48 { v[i] = -Double(x[48 - i]) }
@@ -249,19 +249,25 @@ enum MP3Vectors {
     }
 
     /// The whole filter (fast matrixing + window) equals a direct implementation of the
-    /// standard's flow chart in Double over many slots.
+    /// standard's flow chart in Double over many slots, given in calls of 18, 18 and 4 slots.
     @Test func synthesisFilterMatchesStandardFlow() {
         let slots = 40, input = Self.noise(32 * slots, seed: 5)
-        var filter = MP3SynthesisFilter()
+        let filter = MP3SynthesisFilter()
         var output = [Float](repeating: 0, count: 32 * slots)
-        input.withUnsafeBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { filter.filter(i.baseAddress!, slots: slots, output: $0.baseAddress!, stride: 1) }
+        var subbands = [Float](repeating: 0, count: MP3SynthesisFilter.inputCount)
+        for (first, count) in [(0, 18), (18, 18), (36, 4)] {
+            for t in 0..<count { for k in 0..<32 { subbands[18 * k + t] = input[32 * (first + t) + k] } }
+            subbands.withUnsafeBufferPointer { i in
+                output.withUnsafeMutableBufferPointer {
+                    filter.filter(i.baseAddress!, slots: count, output: $0.baseAddress! + 32 * first)
+                }
+            }
         }
         var v = [Double](repeating: 0, count: 1024)
         let d = MP3SynthesisWindow.coefficients.map(Double.init)
         for t in 0..<slots {
             for i in stride(from: 1023, through: 64, by: -1) { v[i] = v[i - 64] }
-            let matrixed = MP3Synthesis.directMatrixing(Array(input[(32 * t)..<(32 * t + 32)]))
+            let matrixed = MP3DCT32.directMatrixing(Array(input[(32 * t)..<(32 * t + 32)]))
             for i in 0..<64 { v[i] = matrixed[i] }
             var u = [Double](repeating: 0, count: 512)
             for i in 0..<8 {
@@ -286,6 +292,25 @@ enum MP3Vectors {
                 var s = 0.0
                 for k in 0..<18 { s += Double(x[k]) * cos(Double.pi / 72 * Double(2 * i + 1 + 18) * Double(2 * k + 1)) }
                 #expect(abs(s * Double(w[i]) - Double(y[i])) < 1e-4, "type \(type) i \(i)")
+            }
+        }
+    }
+
+    /// The four-subband IMDCT (fast DCT-IV) equals the one-subband kernel lane by lane, windows included.
+    @Test func imdct36x4MatchesImdct36() {
+        for type in [0, 1, 3] {
+            let x = Self.noise(4 * 18, seed: UInt64(type + 40))
+            var y = [Float](repeating: 0, count: 4 * 36), single = [Float](repeating: 0, count: 36)
+            x.withUnsafeBufferPointer { xp in
+                MP3IMDCT.windowTable.withUnsafeBufferPointer { w in
+                    y.withUnsafeMutableBufferPointer {
+                        MP3IMDCT36x4.transform(xp.baseAddress!, window: w.baseAddress! + 36 * type, into: $0.baseAddress!)
+                    }
+                }
+                for lane in 0..<4 {
+                    single.withUnsafeMutableBufferPointer { MP3IMDCT.imdct36(xp.baseAddress! + 18 * lane, window: type, into: $0.baseAddress!) }
+                    for i in 0..<36 { #expect(abs(y[4 * i + lane] - single[i]) < 1e-5, "type \(type) lane \(lane) i \(i)") }
+                }
             }
         }
     }

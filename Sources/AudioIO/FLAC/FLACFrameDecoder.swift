@@ -65,20 +65,39 @@ struct FLACFrameDecoder {
     }
 
     /// Writes the block's samples interleaved into `samples[begin...]`, checks they fit the bit
-    /// depth and feeds them to the MD5 in its byte layout.
+    /// depth and feeds them to the MD5 in its byte layout (interleaved little-endian samples of
+    /// `(bits + 7) / 8` bytes, RFC 9639 §8.2), packed in the same pass as the conversion.
     mutating func emit<Sample: FLACSample>(_ n: Int, into samples: inout [Sample], at begin: Int, scale: Float,
                                            md5: inout MD5?, frame: Int, offset: Int) throws(AudioError) {
         let channels = info.channels, bits = info.bitsPerSample
+        let width = (bits + 7) / 8, count = md5 == nil ? 0 : n * channels * width
+        if md5Bytes.count < count { md5Bytes = [UInt8](repeating: 0, count: count) }
         var lowest = Int64.max, highest = Int64.min
         work.withUnsafeBufferPointer { work in
             samples.withUnsafeMutableBufferPointer { out in
-                for c in 0..<channels {
-                    let channel = work.baseAddress! + c * n, o = out.baseAddress! + begin + c
-                    for i in 0..<n {
-                        let v = channel[i]
-                        lowest = min(lowest, v)
-                        highest = max(highest, v)
-                        o[i * channels] = Sample(flac: v, scale: scale)
+                md5Bytes.withUnsafeMutableBytes { bytes in
+                    for c in 0..<channels {
+                        let channel = work.baseAddress! + c * n, o = out.baseAddress! + begin + c
+                        let packed = count == 0 ? nil : bytes.baseAddress! + c * width, step = channels * width
+                        // One pass per channel: range, conversion and (by width) the MD5 bytes.
+                        @inline(__always) func pass(_ pack: (UnsafeMutableRawPointer, Int64) -> Void) {
+                            for i in 0..<n {
+                                let v = channel[i]
+                                lowest = min(lowest, v)
+                                highest = max(highest, v)
+                                o[i * channels] = Sample(flac: v, scale: scale)
+                                if let packed { pack(packed + i * step, v) }
+                            }
+                        }
+                        switch width {
+                        case 2: pass { $0.storeBytes(of: UInt16(truncatingIfNeeded: $1).littleEndian, as: UInt16.self) }
+                        case 1: pass { $0.storeBytes(of: UInt8(truncatingIfNeeded: $1), as: UInt8.self) }
+                        case 4: pass { $0.storeBytes(of: UInt32(truncatingIfNeeded: $1).littleEndian, as: UInt32.self) }
+                        default:
+                            pass { p, v in
+                                for k in 0..<width { p.storeBytes(of: UInt8(truncatingIfNeeded: v >> Int64(8 * k)), toByteOffset: k, as: UInt8.self) }
+                            }
+                        }
                     }
                 }
             }
@@ -86,39 +105,7 @@ struct FLACFrameDecoder {
         guard lowest >= -(Int64(1) << (bits - 1)), highest < Int64(1) << (bits - 1) else {
             throw malformed("\(describe(frame: frame, at: offset)) decodes to samples outside the \(bits)-bit range")
         }
-        guard md5 != nil else { return }
-        let width = (bits + 7) / 8, count = n * channels * width
-        if md5Bytes.count < count { md5Bytes = [UInt8](repeating: 0, count: count) }
-        work.withUnsafeBufferPointer { work in
-            md5Bytes.withUnsafeMutableBytes { bytes in
-                let out = bytes.baseAddress!
-                for c in 0..<channels {
-                    let channel = work.baseAddress! + c * n
-                    var o = c * width
-                    let step = channels * width
-                    switch width {
-                    case 1:
-                        for i in 0..<n { out.storeBytes(of: UInt8(truncatingIfNeeded: channel[i]), toByteOffset: o, as: UInt8.self); o += step }
-                    case 2:
-                        for i in 0..<n {
-                            out.storeBytes(of: UInt16(truncatingIfNeeded: channel[i]).littleEndian, toByteOffset: o, as: UInt16.self)
-                            o += step
-                        }
-                    case 4:
-                        for i in 0..<n {
-                            out.storeBytes(of: UInt32(truncatingIfNeeded: channel[i]).littleEndian, toByteOffset: o, as: UInt32.self)
-                            o += step
-                        }
-                    default:
-                        for i in 0..<n {
-                            let v = channel[i]
-                            for k in 0..<width { out.storeBytes(of: UInt8(truncatingIfNeeded: v >> Int64(8 * k)), toByteOffset: o + k, as: UInt8.self) }
-                            o += step
-                        }
-                    }
-                }
-            }
-        }
+        guard count > 0 else { return }
         md5Bytes.withUnsafeBytes { md5?.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 

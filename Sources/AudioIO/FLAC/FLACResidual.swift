@@ -25,14 +25,10 @@ extension FLACSubframe {
                 while i < end { s[i] = try signed(&r, width); i += 1 }
                 continue
             }
-            let maxQuotient = Int(UInt32.max >> UInt32(parameter))
-            while i < end {
-                let (quotient, low) = try rice(&r, parameter)
-                guard quotient <= maxQuotient else { throw .malformed("a residual value exceeds 32 bits") }
-                let folded = UInt64(quotient) &<< UInt64(parameter) | low
-                s[i] = Int64(bitPattern: folded >> 1) ^ -Int64(bitPattern: folded & 1)
-                i += 1
-            }
+            let fits: Bool
+            do { fits = try r.readRiceSigned(parameter, into: s + i, count: end - i) } catch { throw .overrun }
+            guard fits else { throw .malformed("a residual value exceeds 32 bits") }
+            i = end
         }
     }
 }

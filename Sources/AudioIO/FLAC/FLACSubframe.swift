@@ -13,10 +13,6 @@ enum FLACSubframe {
         do { return try r.readUnary() } catch { throw .overrun }
     }
 
-    @inline(__always) static func rice(_ r: inout BitReader, _ k: Int) throws(FLACFrameError) -> (quotient: Int, low: UInt64) {
-        do { return try r.readRice(k) } catch { throw .overrun }
-    }
-
     /// One subframe of `count` samples at `bits` bits (the frame's, plus one for a side channel).
     /// `coefficients` has room for 32 LPC coefficients.
     static func decode(_ r: inout BitReader, into s: UnsafeMutablePointer<Int64>, count n: Int, bits: Int,
@@ -76,9 +72,25 @@ enum FLACSubframe {
     static func linearPrediction(_ s: UnsafeMutablePointer<Int64>, count n: Int, order: Int,
                                  coefficients c: UnsafeMutablePointer<Int64>, shift: Int64) {
         guard n > order else { return }
+        // The orders encoders use most, each with a constant trip count that unrolls.
+        switch order {
+        case 8: predict(s, n, 8, c, shift)
+        case 12: predict(s, n, 12, c, shift)
+        case 4: predict(s, n, 4, c, shift)
+        case 6: predict(s, n, 6, c, shift)
+        case 10: predict(s, n, 10, c, shift)
+        case 7: predict(s, n, 7, c, shift)
+        case 5: predict(s, n, 5, c, shift)
+        default: predict(s, n, order, c, shift)
+        }
+    }
+
+    @inline(__always)
+    private static func predict(_ s: UnsafeMutablePointer<Int64>, _ n: Int, _ order: Int,
+                                _ c: UnsafeMutablePointer<Int64>, _ shift: Int64) {
         for i in order..<n {
             var sum: Int64 = 0
-            for j in 0..<order { sum = sum &+ c[j] &* s[i - 1 - j] }
+            for j in 0..<order { sum = sum &+ c[j] &* s[i &- 1 &- j] }
             s[i] = s[i] &+ (sum &>> shift)
         }
     }

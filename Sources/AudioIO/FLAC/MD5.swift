@@ -63,14 +63,21 @@ struct MD5 {
         return words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } }
     }
 
-    /// One operation of each round (RFC 1321 §3.4): a = b + ((a + f(b, c, d) + X[k] + T[i]) <<< s).
+    /// One operation of each round (RFC 1321 §3.4): a = b + ((a + f(b, c, d) + X[k] + T[i]) <<< s),
+    /// the sum of the terms that do not depend on b formed first (off the dependency chain).
     @inline(__always) private static func op(_ a: UInt32, _ b: UInt32, _ f: UInt32, _ x: UInt32, _ s: UInt32,
                                              _ t: UInt32) -> UInt32 {
-        let v = a &+ f &+ x &+ t
+        let v = (a &+ x &+ t) &+ f
         return b &+ (v << s | v >> (32 - s))
     }
-    @inline(__always) private static func f(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { (b & c) | (~b & d) }
-    @inline(__always) private static func g(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { (b & d) | (c & ~d) }
+    /// F as d ^ (b & (c ^ d)), equal to (b & c) | (~b & d) with one operation less after b.
+    @inline(__always) private static func f(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { d ^ (b & (c ^ d)) }
+    /// The G step: G = (b & d) | (c & ~d) = (b & d) + (c & ~d), its b-free half added early.
+    @inline(__always) private static func opG(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32,
+                                              _ s: UInt32, _ t: UInt32) -> UInt32 {
+        let v = (a &+ x &+ t &+ (c & ~d)) &+ (b & d)
+        return b &+ (v << s | v >> (32 - s))
+    }
     @inline(__always) private static func h(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { b ^ c ^ d }
     @inline(__always) private static func i(_ b: UInt32, _ c: UInt32, _ d: UInt32) -> UInt32 { c ^ (b | ~d) }
 
@@ -91,14 +98,14 @@ struct MD5 {
         a = Self.op(a, b, Self.f(b, c, d), x(12), 7, 0x6B90_1122); d = Self.op(d, a, Self.f(a, b, c), x(13), 12, 0xFD98_7193)
         c = Self.op(c, d, Self.f(d, a, b), x(14), 17, 0xA679_438E); b = Self.op(b, c, Self.f(c, d, a), x(15), 22, 0x49B4_0821)
         // Round 2: G, words 5i + 1 (mod 16), shifts 5 9 14 20.
-        a = Self.op(a, b, Self.g(b, c, d), x(1), 5, 0xF61E_2562); d = Self.op(d, a, Self.g(a, b, c), x(6), 9, 0xC040_B340)
-        c = Self.op(c, d, Self.g(d, a, b), x(11), 14, 0x265E_5A51); b = Self.op(b, c, Self.g(c, d, a), x(0), 20, 0xE9B6_C7AA)
-        a = Self.op(a, b, Self.g(b, c, d), x(5), 5, 0xD62F_105D); d = Self.op(d, a, Self.g(a, b, c), x(10), 9, 0x0244_1453)
-        c = Self.op(c, d, Self.g(d, a, b), x(15), 14, 0xD8A1_E681); b = Self.op(b, c, Self.g(c, d, a), x(4), 20, 0xE7D3_FBC8)
-        a = Self.op(a, b, Self.g(b, c, d), x(9), 5, 0x21E1_CDE6); d = Self.op(d, a, Self.g(a, b, c), x(14), 9, 0xC337_07D6)
-        c = Self.op(c, d, Self.g(d, a, b), x(3), 14, 0xF4D5_0D87); b = Self.op(b, c, Self.g(c, d, a), x(8), 20, 0x455A_14ED)
-        a = Self.op(a, b, Self.g(b, c, d), x(13), 5, 0xA9E3_E905); d = Self.op(d, a, Self.g(a, b, c), x(2), 9, 0xFCEF_A3F8)
-        c = Self.op(c, d, Self.g(d, a, b), x(7), 14, 0x676F_02D9); b = Self.op(b, c, Self.g(c, d, a), x(12), 20, 0x8D2A_4C8A)
+        a = Self.opG(a, b, c, d, x(1), 5, 0xF61E_2562); d = Self.opG(d, a, b, c, x(6), 9, 0xC040_B340)
+        c = Self.opG(c, d, a, b, x(11), 14, 0x265E_5A51); b = Self.opG(b, c, d, a, x(0), 20, 0xE9B6_C7AA)
+        a = Self.opG(a, b, c, d, x(5), 5, 0xD62F_105D); d = Self.opG(d, a, b, c, x(10), 9, 0x0244_1453)
+        c = Self.opG(c, d, a, b, x(15), 14, 0xD8A1_E681); b = Self.opG(b, c, d, a, x(4), 20, 0xE7D3_FBC8)
+        a = Self.opG(a, b, c, d, x(9), 5, 0x21E1_CDE6); d = Self.opG(d, a, b, c, x(14), 9, 0xC337_07D6)
+        c = Self.opG(c, d, a, b, x(3), 14, 0xF4D5_0D87); b = Self.opG(b, c, d, a, x(8), 20, 0x455A_14ED)
+        a = Self.opG(a, b, c, d, x(13), 5, 0xA9E3_E905); d = Self.opG(d, a, b, c, x(2), 9, 0xFCEF_A3F8)
+        c = Self.opG(c, d, a, b, x(7), 14, 0x676F_02D9); b = Self.opG(b, c, d, a, x(12), 20, 0x8D2A_4C8A)
         // Round 3: H, words 3i + 5 (mod 16), shifts 4 11 16 23.
         a = Self.op(a, b, Self.h(b, c, d), x(5), 4, 0xFFFA_3942); d = Self.op(d, a, Self.h(a, b, c), x(8), 11, 0x8771_F681)
         c = Self.op(c, d, Self.h(d, a, b), x(11), 16, 0x6D9D_6122); b = Self.op(b, c, Self.h(c, d, a), x(14), 23, 0xFDE5_380C)

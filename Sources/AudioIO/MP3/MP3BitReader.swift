@@ -21,7 +21,12 @@ struct MP3BitReader {
 
     /// The 32 bits from `position` on, the first in the most significant place (zeros past the end).
     @inline(__always)
-    func peek32() -> UInt32 {
+    func peek32() -> UInt32 { UInt32(truncatingIfNeeded: peek57() &>> 32) }
+
+    /// At least the 57 bits from `position` on, the first in the most significant place (zeros
+    /// past the end): enough for one Huffman pair with its linbits and signs (at most 47 bits).
+    @inline(__always)
+    func peek57() -> UInt64 {
         guard let base else { return 0 }
         let byte = position >> 3
         let word: UInt64
@@ -35,7 +40,7 @@ struct MP3BitReader {
             }
             word = w
         }
-        return UInt32(truncatingIfNeeded: (word &<< UInt64(position & 7)) &>> 32)
+        return word &<< UInt64(position & 7)
     }
 
     /// The next `count` bits (0…32) as an unsigned number.

@@ -105,12 +105,14 @@ final class MP3FrameDecoder {
     private var reservoir: [UInt8] = []
     private var scalefactors = [MP3Scalefactors(), MP3Scalefactors()]
     private var firstGranule = [MP3Scalefactors(), MP3Scalefactors()]
-    private var filters = [MP3SynthesisFilter(), MP3SynthesisFilter()]
+    private let filters = [MP3SynthesisFilter(), MP3SynthesisFilter()]
     private let values = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 576)
     private let xr = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
     private let overlap = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
-    private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: 18 * 32)
+    private let subbands = UnsafeMutablePointer<Float>.allocate(capacity: MP3SynthesisFilter.inputCount)
     private let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 576)
+    /// A stereo granule's PCM by channel, before interleaving: 2 × 576.
+    private let planar = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 576)
 
     /// The reservoir kept between frames: more than `main_data_begin` can reach (511 bytes).
     private static let reservoirLimit = 2048
@@ -125,12 +127,13 @@ final class MP3FrameDecoder {
         overlap.initialize(repeating: 0, count: 2 * 576)
         values.initialize(repeating: 0, count: 2 * 576)
         xr.initialize(repeating: 0, count: 2 * 576)
-        subbands.initialize(repeating: 0, count: 18 * 32)
+        subbands.initialize(repeating: 0, count: MP3SynthesisFilter.inputCount)
         scratch.initialize(repeating: 0, count: 576)
+        planar.initialize(repeating: 0, count: 2 * 576)
     }
 
     deinit {
-        values.deallocate(); xr.deallocate(); overlap.deallocate(); subbands.deallocate(); scratch.deallocate()
+        values.deallocate(); xr.deallocate(); overlap.deallocate(); subbands.deallocate(); scratch.deallocate(); planar.deallocate()
     }
 
     /// Decodes `frame` (header included) and appends its samples to `output`; false (nothing
@@ -138,25 +141,22 @@ final class MP3FrameDecoder {
     func decode(_ frame: UnsafeRawBufferPointer, header h: MP3FrameHeader, into output: inout [Float]) -> Bool {
         guard h.mainDataOffset <= frame.count else { return false }
         let ownData = UnsafeRawBufferPointer(rebasing: frame[h.mainDataOffset...])
+        let previous = reservoir.count
+        reservoir.append(contentsOf: ownData)                   // the frame's main data after the reservoir
         defer {
-            reservoir.append(contentsOf: ownData)
             if reservoir.count > Self.reservoirLimit { reservoir.removeFirst(reservoir.count - Self.reservoirLimit) }
         }
-        let side = [UInt8](frame[h.sideInfoOffset..<h.mainDataOffset])
-        let valid = side.withUnsafeBufferPointer { b in
-            var r = MP3BitReader(b)
-            return sideInfo.read(&r, header: h)
-        }
-        guard valid else { return false }
+        let side = UnsafeRawBufferPointer(rebasing: frame[h.sideInfoOffset..<h.mainDataOffset])
+        var sideReader = MP3BitReader(side.assumingMemoryBound(to: UInt8.self))
+        guard sideInfo.read(&sideReader, header: h) else { return false }
 
-        let begin = sideInfo.mainDataBegin, available = min(begin, reservoir.count)
-        var mainData = Array(reservoir.suffix(available))
-        mainData.append(contentsOf: ownData)
+        let begin = sideInfo.mainDataBegin, available = min(begin, previous)
         let base = (available - begin) * 8                      // ≤ 0 when the reservoir is short
 
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: samplesPerFrame * channels))
-        mainData.withUnsafeBufferPointer { data in
+        reservoir.withUnsafeBufferPointer { all in
+            let data = UnsafeBufferPointer(rebasing: all[(previous - available)...])
             output.withUnsafeMutableBufferPointer { out in
                 var consumed = 0
                 for gr in 0..<granules {
@@ -181,8 +181,12 @@ final class MP3FrameDecoder {
                         MP3IMDCT.antialias(lines, granule: g, limit: Self.nonZeroEnd(lines))
                         MP3IMDCT.synthesize(lines, granule: g, limit: Self.nonZeroEnd(lines),
                                             overlap: overlap + 576 * ch, output: subbands)
-                        filters[ch].filter(subbands, slots: 18,
-                                           output: out.baseAddress! + start + gr * 576 * channels + ch, stride: channels)
+                        let pcm = out.baseAddress! + start + gr * 576 * channels
+                        filters[ch].filter(subbands, slots: 18, output: channels == 1 ? pcm : planar + 576 * ch)
+                    }
+                    if channels == 2 {
+                        MP3SynthesisFilter.interleave(planar, planar + 576, count: 576,
+                                                      into: out.baseAddress! + start + gr * 1152)
                     }
                 }
             }

@@ -46,14 +46,20 @@ struct MP3HuffmanCode: Sendable {
     /// Reads one code word and returns its symbol.
     @inline(__always)
     func decode(_ r: inout MP3BitReader) -> Int {
-        let bits = r.peek32()
+        let (symbol, length) = decode(bits: r.peek32())
+        r.position += length
+        return symbol
+    }
+
+    /// The symbol of the code word at the top of `bits`, and its length.
+    @inline(__always)
+    func decode(bits: UInt32) -> (symbol: Int, length: Int) {
         var used = 0, width = rootBits, base = 0
         return entries.withUnsafeBufferPointer { e in
             while true {
                 let entry = e[base + Int((bits &<< UInt32(used)) &>> UInt32(32 - width))]
                 if entry & 0x8000_0000 == 0 {
-                    r.position += used + Int(entry >> 16)
-                    return Int(entry & 0xFFFF)
+                    return (Int(entry & 0xFFFF), used + Int(entry >> 16))
                 }
                 used += width
                 width = Int(entry >> 24 & 0x7F)
@@ -97,10 +103,10 @@ enum MP3Huffman {
                        into values: UnsafeMutablePointer<Int32>) -> Int {
         let stopAt = min(end, r.bitCount)                       // no more data after this
         let bigEnd = min(g.bigValues * 2, 576)
-        let bounds = [min(g.region1Start, bigEnd), min(g.region2Start, bigEnd), bigEnd]
         var i = 0
         pairs: for region in 0..<3 {
-            let table = g.table(region), stop = bounds[region]
+            let table = g.table(region)
+            let stop = region == 0 ? min(g.region1Start, bigEnd) : region == 1 ? min(g.region2Start, bigEnd) : bigEnd
             guard i < stop else { continue }
             guard let code = pairCodes[table] else {
                 while i < stop { values[i] = 0; i += 1 }
@@ -109,14 +115,22 @@ enum MP3Huffman {
             let lin = linbits[table]
             while i < stop {
                 if r.position >= stopAt { break pairs }
-                let symbol = code.decode(&r)
-                var x = symbol >> 4, y = symbol & 15
-                if x == 15, lin > 0 { x += r.read(lin) }
-                if x != 0, r.readBit() { x = -x }
-                if y == 15, lin > 0 { y += r.read(lin) }
-                if y != 0, r.readBit() { y = -y }
-                values[i] = Int32(x)
-                values[i + 1] = Int32(y)
+                // One peek holds the code word, both linbits and both signs (≤ 47 bits).
+                let word = r.peek57()
+                let (symbol, length) = code.decode(bits: UInt32(truncatingIfNeeded: word &>> 32))
+                var used = length
+                @inline(__always) func value(_ v: Int) -> Int32 {
+                    var v = v
+                    if v == 15, lin > 0 { v += Int((word &<< UInt64(used)) &>> UInt64(64 - lin)); used += lin }
+                    // A sign bit follows non-zero values; branch-free, as zeros and signs are unpredictable.
+                    let present = v != 0 ? 1 : 0
+                    let negative = Int((word &<< UInt64(used)) &>> 63) & present
+                    used += present
+                    return Int32(truncatingIfNeeded: (v ^ -negative) &+ negative)
+                }
+                values[i] = value(symbol >> 4)
+                values[i + 1] = value(symbol & 15)
+                r.position += used
                 i += 2
             }
         }
@@ -132,12 +146,16 @@ enum MP3Huffman {
                 break
             }
             last = position
-            let symbol = quad.decode(&r)
-            for k in 0..<4 {
-                var v: Int32 = 0
-                if symbol & (8 >> k) != 0 { v = r.readBit() ? -1 : 1 }
-                values[i + k] = v
+            let word = r.peek57()                               // the code word and up to 4 signs
+            let (symbol, length) = quad.decode(bits: UInt32(truncatingIfNeeded: word &>> 32))
+            var used = length
+            for k in 0..<4 {                                    // branch-free: v ∈ {0, 1} with its sign
+                let present = symbol >> (3 - k) & 1
+                let negative = Int((word &<< UInt64(used)) &>> 63) & present
+                used += present
+                values[i + k] = Int32(truncatingIfNeeded: (present ^ -negative) &+ negative)
             }
+            r.position += used
             i += 4
         }
         for k in i..<576 { values[k] = 0 }

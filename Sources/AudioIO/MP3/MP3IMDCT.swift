@@ -72,35 +72,48 @@ enum MP3IMDCT {
         }
     }
 
-    /// Transforms granule `g`'s lines `xr` (576) into `output` (18 time slots × 32 subbands, slot
-    /// major), adding `overlap` (576: the previous block's second halves, by subband) and storing the
-    /// new second halves there. `limit` is the end of the non-zero lines.
+    /// Transforms granule `g`'s lines `xr` (576) into `output` (32 subbands × 18 time slots, subband
+    /// major, as `MP3SynthesisFilter` reads them), adding `overlap` (576: the previous block's second
+    /// halves, by subband) and storing the new second halves there. `limit` is the end of the
+    /// non-zero lines. Long blocks go four subbands at a time (`MP3IMDCT36x4`).
     static func synthesize(_ xr: UnsafePointer<Float>, granule g: MP3GranuleInfo, limit: Int,
                            overlap: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         // The subbands with data: at least 2, as the long/short split of mixed blocks is at 2.
         let active = max(2, min(32, (limit + 17) / 18))
         let longWindow = g.isShort ? 0 : g.blockType
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 36) { block in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * 36) { block in
             dct18.withUnsafeBufferPointer { k18 in dct6.withUnsafeBufferPointer { k6 in
                 windowTable.withUnsafeBufferPointer { wt in
                     let y = block.baseAddress!, w = wt.baseAddress!
-                    for sb in 0..<32 {
-                        let prev = overlap + 18 * sb
+                    // Subband `sb`'s output: its block `y[step · i]` (36) plus the overlap; frequency inversion.
+                    func emit(_ sb: Int, _ y: UnsafePointer<Float>, step: Int) {
+                        let prev = overlap + 18 * sb, out = output + 18 * sb
+                        for i in 0..<18 {
+                            out[i] = y[step * i] + prev[i]
+                            prev[i] = y[step * (18 + i)]
+                        }
+                        if sb & 1 == 1 {
+                            for i in stride(from: 1, to: 18, by: 2) { out[i] = -out[i] }
+                        }
+                    }
+                    var sb = 0
+                    while sb < 32 {
                         if sb >= active {
-                            for i in 0..<18 { output[32 * i + sb] = prev[i]; prev[i] = 0 }
+                            let prev = overlap + 18 * sb, out = output + 18 * sb
+                            for i in 0..<18 { out[i] = sb & i & 1 == 1 ? -prev[i] : prev[i]; prev[i] = 0 }
+                            sb += 1
+                        } else if !g.isShort {                  // four subbands of long blocks at once
+                            MP3IMDCT36x4.transform(xr + 18 * sb, window: w + 36 * longWindow, into: y)
+                            for lane in 0..<4 { emit(sb + lane, y + lane, step: 4) }
+                            sb += 4
                         } else {
-                            if !g.isShort || (g.mixedBlock && sb < 2) {
-                                imdct36(xr + 18 * sb, kernel: k18.baseAddress!, window: w + 36 * longWindow, into: y)
+                            if g.mixedBlock && sb < 2 {
+                                imdct36(xr + 18 * sb, kernel: k18.baseAddress!, window: w, into: y)
                             } else {
                                 imdctShort(xr + 18 * sb, kernel: k6.baseAddress!, window: w + 72, into: y)
                             }
-                            for i in 0..<18 {
-                                output[32 * i + sb] = y[i] + prev[i]
-                                prev[i] = y[18 + i]
-                            }
-                        }
-                        if sb & 1 == 1 {
-                            for i in stride(from: 1, to: 18, by: 2) { output[32 * i + sb] = -output[32 * i + sb] }
+                            emit(sb, y, step: 1)
+                            sb += 1
                         }
                     }
                 }

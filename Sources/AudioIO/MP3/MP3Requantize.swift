@@ -25,7 +25,17 @@ enum MP3Requantize {
 
     /// 2^(q/4) for quarter steps q.
     @inline(__always)
-    static func gain(_ quarterSteps: Int) -> Float { Float(exp2(Double(quarterSteps) * 0.25)) }
+    static func gain(_ quarterSteps: Int) -> Float {
+        let index = quarterSteps - gainFloor
+        guard index >= 0, index < gains.count else { return Float(exp2(Double(quarterSteps) * 0.25)) }
+        return gains[index]
+    }
+
+    /// The quarter steps the bit stream can code: global_gain − 210 (−210…45) less up to
+    /// 8 · 7 of subblock gain and (15 + 3) · 4 of scale factors with pretab.
+    private static let gainFloor = -210 - 56 - 72
+    /// 2^(q/4) from `gainFloor` to 45.
+    private static let gains: [Float] = (gainFloor...45).map { Float(exp2(Double($0) * 0.25)) }
 
     /// The long bands a granule codes (before its short bands, if any) and its first short band.
     static func layout(_ g: MP3GranuleInfo, lsf: Bool) -> (longEnd: Int, shortStart: Int) {
@@ -51,7 +61,7 @@ enum MP3Requantize {
                     let v = values[i], n = Int(v.magnitude)
                     var magnitude = pow43[min(n, maxValue)] * scale
                     if n >= 15, magnitude >= escapeLimit { magnitude = 0 }
-                    xr[i] = v < 0 ? -magnitude : magnitude
+                    xr[i] = Float(bitPattern: magnitude.bitPattern | UInt32(bitPattern: v) & 0x8000_0000)
                 }
             }
             for b in 0..<longEnd {
