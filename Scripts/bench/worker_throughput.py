@@ -4,7 +4,7 @@ cost of each job's analysis process.
 
     Scripts/venv bench
     .venv/bin/python Scripts/bench/worker_throughput.py [--jobs 40] [--seconds 10] [--concurrency 1,2]
-        [--workers 1] [--rounds 3] [--worker-args ARGS]
+        [--workers 1] [--rounds 3] [--before OTHER/mood] [--worker-args ARGS]
 
 Starts its own stack (Scripts/dev-stack, state in .dev-stack-bench/, free ports) and stops it at
 the end; writes the golden tests' seeded YAMNet (full size, random values: the real model's work,
@@ -22,7 +22,9 @@ load and checks: what every job pays before its audio), and `--no-yamnet` on the
 
 Everything runs --rounds times, interleaved (each round runs every configuration and the child
 timings, the order rotated), and the tables give medians over the rounds, with the machine's CPU
-flags and load. Needs .build/release/mood (MOOD_BIN overrides) and pyproject.toml's `bench` extra.
+flags and load. With --before, every configuration and child timing runs for that build too, in
+the same rounds (compare the ratios). Needs .build/release/mood (MOOD_BIN overrides) and
+pyproject.toml's `bench` extra.
 """
 import argparse, json, os, re, shlex, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -37,6 +39,7 @@ ap.add_argument("--concurrency", default="1,2", help="jobs in flight per worker,
 ap.add_argument("--workers", type=int, default=1, help="worker processes per configuration")
 ap.add_argument("--rounds", type=int, default=3)
 ap.add_argument("--child-runs", type=int, default=5, help="timed child processes of each kind per round")
+ap.add_argument("--before", help="another build of mood, run interleaved with MOOD_BIN")
 ap.add_argument("--worker-args", default="", help="more `mood worker` options, e.g. '--metrics-port 0'")
 a = ap.parse_args()
 
@@ -57,13 +60,13 @@ def machine():
     return f"{model.group(1) if model else '?'}, {os.cpu_count()} CPUs, flags {flags}"
 
 
-def drain(db, path, concurrency, weights, tmp):
+def drain(db, path, binary, concurrency, weights, tmp):
     """One configuration: (jobs/min over the database span, jobs/min over the wall, stage lists)."""
     db.execute("truncate uploads cascade")
     db.execute("insert into uploads (user_id, audio_file_path) select %s, %s from generate_series(1, %s)",
                (path.split("/")[0], path, a.jobs))
     t = time.monotonic()
-    procs = [subprocess.Popen([e2e.MOOD, "worker", "--drain", "--log-format", "json", "--weights", weights,
+    procs = [subprocess.Popen([binary, "worker", "--drain", "--log-format", "json", "--weights", weights,
                                "--worker-id", f"bench{i}", "--poll-interval", "0.2",
                                "--concurrency", str(concurrency), "--threads", str(concurrency),
                                *shlex.split(a.worker_args)],
@@ -115,23 +118,30 @@ try:
     short = e2e.make_wav(os.path.join(tmp, "short.wav"), 0.2)
     with open(clip, "rb") as f:
         path = e2e.put_object(f.read(), "clip.wav")
+    builds = {"after": e2e.MOOD, **({"before": a.before} if a.before else {})}
+    label = (lambda b, what: f"{what} ({b})") if a.before else (lambda b, what: str(what))
     # The child as `mood worker --threads 1 --concurrency 1` spawns it (IsolatedJobAnalyzer).
-    job = [e2e.MOOD, "analyze-job", "--threads", "1", "--weights", weights, "--max-bytes", str(100 << 20),
-           "--max-duration", "14400", "--address-space", str(4 << 30), "--cpu-seconds", "600", "--"]
-    children = {"child, clip": job + [clip], "child, 0.2 s clip (fixed cost)": job + [short],
-                "child, clip, --no-yamnet": job[:2] + ["--no-yamnet"] + job[2:] + [clip]}
-    configs = [int(x) for x in a.concurrency.split(",")]
+    options = ["--threads", "1", "--weights", weights, "--max-bytes", str(100 << 20), "--max-duration", "14400",
+               "--address-space", str(4 << 30), "--cpu-seconds", "600"]
+    configs, children = {}, {}
+    for b, binary in builds.items():
+        for c in [int(x) for x in a.concurrency.split(",")]:
+            configs[label(b, c)] = (binary, c)
+        job = [binary, "analyze-job", *options, "--"]
+        children[label(b, "child, clip")] = job + [clip]
+        children[label(b, "child, 0.2 s clip (fixed cost)")] = job + [short]
+        children[label(b, "child, clip, --no-yamnet")] = [binary, "analyze-job", "--no-yamnet", *options, "--", clip]
     load0 = os.getloadavg()[0]
-    rates = {c: [] for c in configs}
-    stage_runs = {c: [] for c in configs}
+    rates = {k: [] for k in configs}
+    stage_runs = {k: [] for k in configs}
     child_runs = {k: [] for k in children}
     with psycopg.connect(e2e.DATABASE_URL, autocommit=True) as db:
         for r in range(a.rounds):
-            items = [("worker", c) for c in configs] + [("child", k) for k in children]
+            items = [("worker", k) for k in configs] + [("child", k) for k in children]
             items = items[r % len(items):] + items[:r % len(items)]
             for kind, key in items:
                 if kind == "worker":
-                    span_rate, wall_rate, stages = drain(db, path, key, weights, tmp)
+                    span_rate, wall_rate, stages = drain(db, path, *configs[key], weights, tmp)
                     rates[key].append((span_rate, wall_rate))
                     stage_runs[key].append(stages)
                     print(f"round {r + 1}: --concurrency {key}: {span_rate:.0f} jobs/min", flush=True)
@@ -145,24 +155,26 @@ try:
     print(f"machine: {machine()}; load average {load0:.1f} before, {load1:.1f} after\n")
     print("| --concurrency | jobs/min (first claim → last finish) | jobs/min (wall, incl. start-up) |")
     print("|---|---:|---:|")
-    for c in configs:
-        print(f"| {c} | {statistics.median(x[0] for x in rates[c]):.0f} | {statistics.median(x[1] for x in rates[c]):.0f} |")
+    for k in configs:
+        print(f"| {k} | {statistics.median(x[0] for x in rates[k]):.0f} | {statistics.median(x[1] for x in rates[k]):.0f} |")
     names = [k for k in STAGES if any(k in s for runs in stage_runs.values() for s in runs)] + ["total"]
     print("\nMedian per-stage time of a job, ms (the worker's `stages_ms`, median over jobs, then over rounds):\n")
     print("| --concurrency | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
-    for c in configs:
-        med = {k: statistics.median(s.get(k, float("nan")) for s in stage_runs[c]) for k in names}
-        print(f"| {c} | " + " | ".join(f"{med[k]:.1f}" for k in names) + " |")
+    for k in configs:
+        med = {n: statistics.median(s.get(n, float("nan")) for s in stage_runs[k]) for n in names}
+        print(f"| {k} | " + " | ".join(f"{med[n]:.1f}" for n in names) + " |")
     print("\nThe analysis child alone (fresh `mood analyze-job` processes, as the worker runs them):\n")
     print("| child | wall, ms | peak RSS, MiB |")
     print("|---|---:|---:|")
     for k in children:
         print(f"| {k} | {statistics.median(x[0] for x in child_runs[k]):.1f} | "
               f"{statistics.median(x[1] for x in child_runs[k]):.1f} |")
-    print("\ncommands:\n  " + shlex.join(job[:1] + ["worker", "--drain", "--log-format", "json", "--weights", "W",
-                                                    "--concurrency", "C", "--threads", "C"]))
-    print("  " + shlex.join(job).replace(tmp, "$TMP") + " CLIP")
+    print("\ncommands:")
+    for b, binary in builds.items():
+        print(f"  {b}: " + shlex.join([binary, "worker", "--drain", "--log-format", "json", "--weights", "W",
+                                        "--concurrency", "C", "--threads", "C"]))
+        print(f"  {b}: " + shlex.join([binary, "analyze-job", *options, "--"]).replace(tmp, "$TMP") + " CLIP")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
     subprocess.run([stack, "down"], env=env, stdout=subprocess.DEVNULL)
