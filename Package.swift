@@ -10,7 +10,7 @@ import PackageDescription
 //     │        │          ├─────► DSP
 //     │        │          └─────► WeightFormat
 //     │        └──────► Emotion ─► DSP, WeightFormat
-//     ├───► Plot ─► WeightFormat (CRC-32)
+//     ├───► Plot ─► WeightFormat (CRC-32) ─► _CCRC
 //     └───► AudioIO ─► DSP (the resampler)
 let package = Package(
     name: "MoodEngine",
@@ -32,7 +32,7 @@ let package = Package(
     ],
     targets: [
         // Public API
-        .target(name: "WeightFormat"),
+        .target(name: "WeightFormat", dependencies: ["_CCRC"]),
         .target(name: "DSP"),
         .target(name: "AudioIO", dependencies: ["DSP"]),
         .target(name: "Tensor", dependencies: ["_COpenBLAS"]),
@@ -56,6 +56,8 @@ let package = Package(
         // Implementation: C shims promise no stable API (swift-numerics convention).
         .systemLibrary(name: "_COpenBLAS", path: "Sources/_COpenBLAS"),
         .systemLibrary(name: "_CCurl", path: "Sources/_CCurl"),
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), for the weight files' check at load.
+        .target(name: "_CCRC"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["AudioIO", "WeightFormat"], path: "Tests/TestSupport"),

@@ -1,8 +1,9 @@
 import Testing
-import WeightFormat
+@testable import WeightFormat
 
-/// The lanes, parts and `combine` of `CRC32` against the one-bit-at-a-time definition
-/// (ref: zlib crc32.c, the reflected IEEE polynomial), on lengths around every split point.
+/// `CRC32`'s paths — tables, carry-less folding (on CPUs with PCLMULQDQ), the four lanes and
+/// `combine` — against the one-bit-at-a-time definition (ref: zlib crc32.c, the reflected IEEE
+/// polynomial), on lengths around every split point.
 @Suite struct CRC32Tests {
     /// Bit by bit, as the standard defines it: the reference the fast paths must equal.
     static func reference(_ bytes: [UInt8]) -> UInt32 {
@@ -28,10 +29,17 @@ import WeightFormat
         #expect(data.withUnsafeBytes { CRC32.checksum($0) } == Self.reference(data))
     }
 
-    /// Past the parallel threshold, in an odd length so no part or lane is a multiple of 8.
+    /// A long odd length: no lane, no fold and no tail is a whole multiple of the others.
     @Test func largeOddLength() {
         let data = Self.bytes((3 << 20) + 13, seed: 7)
         #expect(data.withUnsafeBytes { CRC32.checksum($0) } == Self.reference(data))
+    }
+
+    /// The four table lanes, the path of CPUs that do not fold, whatever this one does.
+    @Test(arguments: [32, 33, 64, 100, 4099, (1 << 20) + 7])
+    func lanesWithoutFolding(count: Int) {
+        let data = Self.bytes(count, seed: UInt64(count) + 11)
+        #expect(data.withUnsafeBytes { CRC32.lanes($0) } == Self.reference(data))
     }
 
     /// `update` in pieces of every size class equals the whole.
