@@ -38,6 +38,7 @@ struct ModelOptions: ParsableArguments {
         guard let found = yamnetWeights, FileManager.default.fileExists(atPath: found.path) else {
             throw MoodError("YAMNet weights not found at \(yamnetWeights?.path ?? "any of " + files.searched): run Scripts/fetch-weights to download and convert the official weights, or pass --weights PATH")
         }
+        OpenBLASPool.stop()          // YAMNet runs OpenBLAS on one thread
         return try YAMNet.Weights(path: found.path)
     }
 
