@@ -24,7 +24,7 @@ let avx512Settings: [SwiftSetting] = []
 //     │        │          ├─────► DSP
 //     │        │          └─────► WeightFormat
 //     │        └──────► Emotion ─► DSP, WeightFormat
-//     ├───► Plot ─► WeightFormat (CRC-32)
+//     ├───► Plot ─► WeightFormat (CRC-32) ─► _CCRC
 //     └───► AudioIO ─► DSP (the resampler)
 let package = Package(
     name: "MoodEngine",
@@ -46,7 +46,7 @@ let package = Package(
     ],
     targets: [
         // Public API
-        .target(name: "WeightFormat"),
+        .target(name: "WeightFormat", dependencies: ["_CCRC"]),
         .target(name: "DSP"),
         .target(name: "AudioIO", dependencies: ["DSP"]),
         .target(name: "Tensor", dependencies: ["_COpenBLAS", "KernelABI", "Kernels", "KernelsAVX2", "KernelsAVX512"]),
@@ -74,6 +74,8 @@ let package = Package(
         // Implementation: C shims promise no stable API (swift-numerics convention).
         .systemLibrary(name: "_COpenBLAS", path: "Sources/_COpenBLAS"),
         .systemLibrary(name: "_CCurl", path: "Sources/_CCurl"),
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), for the weight files' check at load.
+        .target(name: "_CCRC"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["AudioIO", "WeightFormat"], path: "Tests/TestSupport"),

@@ -65,12 +65,14 @@ import Worker
         #expect(Self.message("yes") == "analysis crashed (its result passed \(IsolatedJobAnalyzer.maxResultBytes) bytes)")
     }
 
-    /// The child sees PATH, the locale, TMPDIR and the model locations — never a key.
+    /// The child sees PATH, the locale, TMPDIR and the model locations — never a key — and
+    /// OpenBLAS set to one thread.
     @Test func theChildGetsAScrubbedEnvironment() throws {
         let environment = IsolatedJobAnalyzer.environment(from: [
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SUPABASE_SERVICE_ROLE_KEY": "secret", "SUPABASE_URL": "https://x",
             "AWS_SECRET_ACCESS_KEY": "secret", "MOOD_EMOTION_WEIGHTS": "/w/emotion.bin", "HOME": "/root"])
-        #expect(environment == ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MOOD_EMOTION_WEIGHTS": "/w/emotion.bin"])
+        #expect(environment == ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MOOD_EMOTION_WEIGHTS": "/w/emotion.bin",
+                                "OPENBLAS_NUM_THREADS": "1"])
         let seen = try Self.analyzer(#"printf '{"env":"%s"}' "$(env | grep -c secret)""#, environment: environment).analyze(path: "/x.wav").object
         #expect(seen == ["env": "0"])
     }

@@ -5,7 +5,8 @@ import Worker
 /// (`mood analyze-job`, which wraps `MoodJobAnalyzer`), so a crash, a runaway loop or a memory
 /// blow-up kills that child, not the worker and its other jobs (issue #12). The child limits its
 /// own address space and CPU time (`ResourceLimits`) before it reads the file, gets an environment
-/// with none of the worker's secrets (`environment(from:)`), and is killed at its `JobDeadline`.
+/// with none of the worker's secrets (`environment(from:)`, which also sets OpenBLAS to one
+/// thread), and is killed at its `JobDeadline`.
 /// Outcomes: the child's JSON object; "analysis crashed (signal N: NAME)"; "analysis timed out
 /// after S s"; the child's own message for a file it refused (exit 65); any other exit is the
 /// worker's fault (`JobAnalyzerFault`: the job is tried again).
@@ -26,8 +27,14 @@ final class IsolatedJobAnalyzer: JobAnalyzer {
     /// temporary directory and the model locations — never SUPABASE_* or anything else.
     static let passedVariables: Set<String> = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "MOOD_YAMNET_WEIGHTS", "MOOD_EMOTION_WEIGHTS"]
 
+    /// Set in every child: the engine runs OpenBLAS single-threaded (`BLASThreads`), but Debian's
+    /// pthread build starts its pool in its library constructor, before `mood` runs, and the
+    /// pool's idle thread spins on sched_yield: ~0.1 s of CPU per child, taken from the other
+    /// jobs' cores (BENCHMARKS.md, cold start). The variable, read by that constructor, stops it.
+    static let childVariables = ["OPENBLAS_NUM_THREADS": "1"]
+
     static func environment(from full: [String: String]) -> [String: String] {
-        full.filter { passedVariables.contains($0.key) }
+        full.filter { passedVariables.contains($0.key) }.merging(childVariables) { _, set in set }
     }
 
     init(executable: String = IsolatedJobAnalyzer.selfExecutable, arguments: [String],
