@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""End-to-end YAMNet speed: TensorFlow (tf.function) against our `mood bench yamnet`.
+"""End-to-end YAMNet speed: ours (`mood bench yamnet`) against TensorFlow and TFLite.
 
-usage: bench_yamnet.py [--seconds 60] [--repeats 5] [--rounds 3] [--mood .build/release/mood] [--json-out PATH]
+usage: bench_yamnet.py [--seconds 60] [--repeats 5] [--rounds 3] [--batch 32] [--mood .build/release/mood] [--json-out PATH]
 
-Both sides run waveform -> pad -> log-mel -> patches -> network -> scores on the same length of
-the same kind of synthetic audio, with the same seeded weights (make_golden.py's generator, saved
-as legacy HDF5 and converted by the real exporter), for 1 and 2 threads; each is warmed up once
-and the median of --repeats runs is reported. Every TF measurement and the weight creation run in
-their own subprocess (this script with --worker), so thread settings are applied before any op.
-See README.md beside this file.
+Ours and TensorFlow run waveform -> pad -> log-mel -> patches -> network -> scores; TFLite
+(ai-edge-litert's interpreter with its default XNNPACK delegate) runs the network alone on the
+same patches (model only: TF computes its input, outside the timing). All use the same seeded
+weights (make_golden.py's generator, saved as legacy HDF5 and converted by the real exporter for
+ours, and by tf.lite.TFLiteConverter from the same Keras model for TFLite), the same length of
+the same kind of synthetic audio, at 1 and 2 threads; each is warmed up once and the median of
+--repeats runs is reported, every case once per round, rounds interleaved. The sgemm limit is
+`mood bench frontend`'s 1024³ sgemm rate in the same run: the network's multiply-adds at that
+rate. Every TF/TFLite measurement and the weight creation run in their own subprocess (this
+script with --worker), so thread settings are applied before any op. See README.md beside this file.
 """
 
 import argparse
@@ -64,11 +68,84 @@ def worker_weights(tmp):
     yamnet_tf.set_weights_by_name(model, tensors)
     h5_path, bin_path = os.path.join(tmp, "yamnet.h5"), os.path.join(tmp, "yamnet.bin")
     model.save_weights(h5_path, save_format="h5")
+    # TFLite: the same Keras model, patches [N, 96, 64] -> scores, N fixed to the bench's count.
+    import tensorflow as tf
+    n = int(os.environ.get("BENCH_PATCHES", "0"))
+    infer = tf.function(lambda x: model(x, training=False)[0],
+                        input_signature=[tf.TensorSpec([n, 96, 64], tf.float32)])
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([infer.get_concrete_function()], model)
+    tflite_path = os.path.join(tmp, "yamnet.tflite")
+    with open(tflite_path, "wb") as f:
+        f.write(converter.convert())
     result = subprocess.run([sys.executable, EXPORTER, h5_path, bin_path],
                             capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"exporter failed:\n{result.stdout}{result.stderr}")
-    return {"h5": h5_path, "bin": bin_path, "exporter": result.stdout.strip()}
+    return {"h5": h5_path, "bin": bin_path, "tflite": tflite_path, "exporter": result.stdout.strip()}
+
+
+def network_flops():
+    """Multiply-adds × 2 of one patch through the network (conv, depthwise, pointwise, logits),
+    from yamnet.py's layer table: the work an ideal sgemm-rate engine would do."""
+    sys.path.insert(0, GOLDEN)
+    import yamnet_tf  # noqa: E402
+    h, w, c, flops = 96, 64, 1, 0
+    for kind, _kernel, stride, filters in yamnet_tf.LAYER_DEFS:
+        h, w = -(-h // stride), -(-w // stride)
+        if kind == "conv":
+            flops += 2 * h * w * 9 * c * filters
+        else:
+            flops += 2 * h * w * 9 * c + 2 * h * w * c * filters
+        c = filters
+    return flops + 2 * c * 521
+
+
+def patches_for(seconds):
+    """YAMNet's patch count for `seconds` of 16 kHz audio (padding rule of yamnet_tf.pad_waveform)."""
+    sys.path.insert(0, GOLDEN)
+    import yamnet_tf  # noqa: E402
+    import numpy as np
+    import tensorflow as tf
+    params = yamnet_tf.Params()
+    padded = yamnet_tf.pad_waveform(tf.constant(np.zeros(int(seconds * SR), np.float32)), params)
+    _, patches = yamnet_tf.waveform_to_log_mel_spectrogram_patches(padded, params)
+    return int(patches.shape[0])
+
+
+def worker_tflite(tflite_path, threads, seconds, repeats):
+    """TFLite model-only time: the patches (from TF's front end) set once, invoke() timed."""
+    import numpy as np
+    import tensorflow as tf
+    from ai_edge_litert.interpreter import Interpreter
+    sys.path.insert(0, GOLDEN)
+    import yamnet_tf  # noqa: E402
+    import ai_edge_litert
+
+    params = yamnet_tf.Params()
+    padded = yamnet_tf.pad_waveform(tf.constant(bench_audio(seconds)), params)
+    _, patches = yamnet_tf.waveform_to_log_mel_spectrogram_patches(padded, params)
+    interpreter = Interpreter(model_path=tflite_path, num_threads=threads)
+    interpreter.allocate_tensors()
+    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    interpreter.set_tensor(inp["index"], patches.numpy().astype(np.float32))
+    interpreter.invoke()                       # warm-up (XNNPACK packs its weights here)
+    times = []
+    for _ in range(max(repeats, 1)):
+        start = time.perf_counter()
+        interpreter.invoke()
+        scores = interpreter.get_tensor(out["index"])
+        times.append(time.perf_counter() - start)
+    return {"threads": threads, "seconds": seconds, "patches": int(scores.shape[0]),
+            "median_s": float(np.median(times)), "times_s": times, "repeats": len(times),
+            "litert": getattr(ai_edge_litert, "__version__", "?")}
+
+
+def sgemm_rate(mood, threads):
+    """GFLOP/s of OpenBLAS's 1024³ sgemm at `threads` threads, from `mood bench frontend`."""
+    out = subprocess.run([mood, "bench", "frontend", "--threads", str(threads), "--repeats", "5"],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r"sgemm\s+1024×1024×1024.*?([\d.]+) GFLOP/s", out)
+    return float(m.group(1))
 
 
 def worker_tf(h5_path, threads, seconds, repeats):
@@ -155,6 +232,7 @@ def main():
                         help="interleaved rounds of every case; the median over rounds is reported (3)")
     parser.add_argument("--mood", default=os.path.join(REPO, ".build", "release", "mood"),
                         help="our binary (.build/release/mood)")
+    parser.add_argument("--batch", type=int, default=32, help="our patches per batch (32)")
     parser.add_argument("--json-out", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,6 +241,9 @@ def main():
         kind = args.worker[0]
         if kind == "weights":
             out = worker_weights(args.worker[1])
+        elif kind == "tflite":
+            out = worker_tflite(args.worker[1], int(args.worker[2]), float(args.worker[3]),
+                                int(args.worker[4]))
         elif kind == "tf":
             out = worker_tf(args.worker[1], int(args.worker[2]), float(args.worker[3]),
                             int(args.worker[4]))
@@ -179,12 +260,14 @@ def main():
     started = time.perf_counter()
     tmp = tempfile.mkdtemp(prefix="bench-yamnet-")
     try:
-        weights, _ = run_worker(["weights", tmp])
+        patches = patches_for(args.seconds)
+        weights, _ = run_worker(["weights", tmp], dict(os.environ, BENCH_PATCHES=str(patches)))
         print(f"weights: {weights['exporter']}", flush=True)
 
         # Rounds interleave TF and ours for each thread count, so a slow spell of this shared
         # machine hits both sides; the reported figure is the median over rounds.
         tf_rounds, our_rounds, tf_logs, mood_cmds = {n: [] for n in THREADS}, {n: [] for n in THREADS}, [], {}
+        lite_rounds, gemm_rounds = {n: [] for n in THREADS}, {n: [] for n in THREADS}
         for r in range(args.rounds):
             for n in THREADS:
                 res, log = run_worker(["tf", weights["h5"], n, args.seconds, args.repeats], tf_env(n))
@@ -193,16 +276,21 @@ def main():
                     line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ", "", line)
                     if line.strip() and line not in tf_logs:
                         tf_logs.append(line)
+                lite, _ = run_worker(["tflite", weights["tflite"], n, args.seconds, args.repeats], tf_env(n))
+                lite_rounds[n].append(lite)
+                gemm_rounds[n].append(sgemm_rate(args.mood, n))
                 cmd = [args.mood, "bench", "yamnet", "--weights", weights["bin"],
-                       "--seconds", f"{args.seconds:g}", "--threads", str(n),
+                       "--seconds", f"{args.seconds:g}", "--threads", str(n), "--batch", str(args.batch),
                        "--repeats", str(args.repeats), "--json"]
                 mood_cmds[n] = " ".join(shlex.quote(c) for c in cmd)
                 result = subprocess.run(cmd, capture_output=True, text=True)
                 if result.returncode != 0:
                     raise SystemExit(f"{mood_cmds[n]} failed:\n{result.stdout}{result.stderr}")
                 our_rounds[n].append(json.loads(result.stdout.strip().splitlines()[-1]))
-                print(f"round {r + 1} threads={n}: tf median {res['median_s']:.3f} s, "
-                      f"ours median {our_rounds[n][-1]['median_s']:.3f} s", flush=True)
+                print(f"round {r + 1} threads={n}: tf {res['median_s']:.3f} s, "
+                      f"tflite (model only) {lite['median_s']:.3f} s, "
+                      f"ours {our_rounds[n][-1]['median_s']:.3f} s, sgemm {gemm_rounds[n][-1]:.1f} GFLOP/s",
+                      flush=True)
         tf_results = {n: dict(tf_rounds[n][0], median_s=statistics.median(x["median_s"] for x in tf_rounds[n]))
                       for n in THREADS}
         ours = {n: dict(our_rounds[n][0], median_s=statistics.median(x["median_s"] for x in our_rounds[n]))
@@ -212,13 +300,19 @@ def main():
     elapsed = time.perf_counter() - started
 
     tf_version = tf_results[THREADS[0]]["tensorflow"]
+    flops = network_flops()
     rows = []
     for n in THREADS:
         t_tf, t_ours = tf_results[n]["median_s"], ours[n]["median_s"]
-        rows.append({"threads": n, "tf_median_s": t_tf, "ours_median_s": t_ours,
+        t_lite = statistics.median(x["median_s"] for x in lite_rounds[n])
+        gflops = statistics.median(gemm_rounds[n])
+        limit = flops * ours[n]["patches"] / (gflops * 1e9)
+        rows.append({"threads": n, "tf_median_s": t_tf, "tflite_median_s": t_lite, "ours_median_s": t_ours,
                      "tf_x_realtime": args.seconds / t_tf, "ours_x_realtime": args.seconds / t_ours,
-                     "ratio_tf_over_ours": t_tf / t_ours,
-                     "patches_tf": tf_results[n]["patches"], "patches_ours": ours[n]["patches"]})
+                     "ratio_tf_over_ours": t_tf / t_ours, "ratio_tflite_over_ours": t_lite / t_ours,
+                     "sgemm_gflops": gflops, "sgemm_limit_s": limit, "ours_pct_of_limit": 100 * limit / t_ours,
+                     "patches_tf": tf_results[n]["patches"], "patches_ours": ours[n]["patches"],
+                     "patches_tflite": lite_rounds[n][0]["patches"], "kernels": ours[n].get("kernels")})
 
     print()
     print(f"command:    {command}")
@@ -233,13 +327,22 @@ def main():
           f"{rows[0]['patches_ours']} (ours); warm-up 1, median of {args.repeats} runs, "
           f"median over {args.rounds} interleaved rounds")
     print()
-    print(f"{'threads':>7}  {'TF median s':>11}  {'ours median s':>13}  {'TF x RT':>8}  "
-          f"{'ours x RT':>9}  {'TF/ours':>7}")
+    flags = sorted({f for f in open("/proc/cpuinfo").read().split() if re.fullmatch(r"avx2|fma|avx512\w*", f)}) \
+        if os.path.exists("/proc/cpuinfo") else []
+    print(f"cpu flags:  {' '.join(flags) or '(none of avx2/fma/avx512)'}; our kernels: {rows[0]['kernels']}, batch {args.batch}")
+    print(f"network:    {flops / 1e6:.1f} MFLOP per patch")
+    print()
+    print(f"{'threads':>7}  {'TF s':>7}  {'TFLite s':>8}  {'ours s':>7}  {'TF/ours':>7}  {'TFLite/ours':>11}  "
+          f"{'sgemm GFLOP/s':>13}  {'limit s':>7}  {'% of limit':>10}")
     for r in rows:
-        print(f"{r['threads']:>7}  {r['tf_median_s']:>11.3f}  {r['ours_median_s']:>13.3f}  "
-              f"{r['tf_x_realtime']:>8.1f}  {r['ours_x_realtime']:>9.1f}  "
-              f"{r['ratio_tf_over_ours']:>7.2f}")
-    print("(TF/ours > 1: ours is faster)")
+        print(f"{r['threads']:>7}  {r['tf_median_s']:>7.3f}  {r['tflite_median_s']:>8.3f}  {r['ours_median_s']:>7.3f}  "
+              f"{r['ratio_tf_over_ours']:>7.2f}  {r['ratio_tflite_over_ours']:>11.2f}  "
+              f"{r['sgemm_gflops']:>13.1f}  {r['sgemm_limit_s']:>7.3f}  {r['ours_pct_of_limit']:>10.0f}")
+    if len(rows) == 2:
+        print(f"2-thread scaling: ours {rows[0]['ours_median_s'] / rows[1]['ours_median_s']:.2f}×, "
+              f"TFLite {rows[0]['tflite_median_s'] / rows[1]['tflite_median_s']:.2f}×, "
+              f"TF {rows[0]['tf_median_s'] / rows[1]['tf_median_s']:.2f}×")
+    print("(X/ours > 1: ours is faster; TF and ours end to end, TFLite the network alone)")
     if tf_logs:
         print()
         print("TF stderr (deduplicated):")
@@ -255,6 +358,7 @@ def main():
                        "seconds": args.seconds, "repeats": args.repeats, "rounds": args.rounds,
                        "rows": rows, "tf": [tf_rounds[n] for n in THREADS],
                        "ours": [our_rounds[n] for n in THREADS],
+                       "tflite": [lite_rounds[n] for n in THREADS], "sgemm_gflops": [gemm_rounds[n] for n in THREADS],
                        "mood_commands": [mood_cmds[n] for n in THREADS],
                        "openblas_env": blas_env, "wall_s": elapsed}, f, indent=1)
             f.write("\n")

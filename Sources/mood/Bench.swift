@@ -58,9 +58,11 @@ struct Bench: ParsableCommand {
             _ = try yamnet(audio)                      // warm-up: touches the runner's buffers
             var patches = 0
             let t = median(repeats) { patches = try! yamnet(audio).patchCount }
+            let kernels = KernelVariant.active
             if json {
-                print("{\"seconds\": \(seconds), \"threads\": \(model.threads), \"patches\": \(patches), \"median_s\": \(t), \"repeats\": \(repeats)}")
+                print("{\"seconds\": \(seconds), \"threads\": \(model.threads), \"batch\": \(model.batch), \"patches\": \(patches), \"median_s\": \(t), \"repeats\": \(repeats), \"kernels\": \"\(kernels.rawValue)\"}")
             } else {
+                print("kernels: \(kernels.rawValue) (\(kernels.table.lanes) floats per vector; this CPU runs \(KernelVariant.supportedHere.map(\.rawValue).joined(separator: ", ")); MOOD_KERNELS picks one)")
                 print(String(format: "yamnet: %.1f s of audio (%d patches), %d thread(s): %.3f s (median of %d) = %.1f× real time",
                              seconds, patches, model.threads, t, repeats, seconds / t))
             }
