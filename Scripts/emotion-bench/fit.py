@@ -17,7 +17,11 @@
    is linear in the weights, so they are fitted by least squares onto atanh(target / evidence)
    (clipped to ±0.95), with every weight's sign held to the published direction it encodes (the
    sign in the table, magnitude at least MIN_WEIGHT: scipy.optimize.lsq_linear with bounds) and a
-   small ridge (λ = 0.05) towards zero. Music means and scales are the development music clips' median and standard deviation;
+   small ridge (λ = 0.05) towards zero. Besides each clip's row, the system holds the same row less
+   the mean of its matched group (a music combo's eight cells, a speech voice × passage's nine
+   profiles; weight WITHIN): a fixed-effects term, so that differences between voices or
+   instruments the design does not vary (a female voice's higher F0) do not dilute a cue that
+   moves within each group. Music means and scales are the development music clips' median and standard deviation;
    speech keeps the table's (typical conversational speech: one synthesiser's spread is too narrow).
 4. The no-YAMNet context weight of music (π_music ∝ m × tempo confidence) is chosen from a grid by
    the same loss, then the softmax temperature by the expected calibration error of the corner
@@ -37,6 +41,8 @@ import numpy as np
 from scipy.optimize import lsq_linear
 
 RIDGE = 0.05
+# Weight of the within-group rows (each clip less its matched group's mean) against the plain rows.
+WITHIN = 1.0
 # Every published cue keeps at least this weight, its sign held: the bench's synthetic speech and
 # music cannot show every cue (one synthesiser's brightness barely varies), and a cue fitted to 0
 # would stop moving its dimension on real recordings (Tests/AnalysisTests/DirectionTests).
@@ -135,7 +141,7 @@ def fit(data, rows, values, music_weight):
     loss = 0.0
     for dim in ("arousal", "valence"):
         free = [k for k in cues if (k[0], k[1]) in FITTED and k[1] == dim]
-        A, b = [], []
+        A, b, groups = [], [], []
         for d, r in zip(data, rows):
             t = targets(r).get(dim)
             ev = evidence(d, values)
@@ -148,12 +154,21 @@ def fit(data, rows, values, music_weight):
                         for c in pi)
             A.append([pi[k[0]] * z(d, k[2], cues[k][0], cues[k][1], limit) for k in free])
             b.append(math.atanh(max(-0.95, min(0.95, t / ev))) - fixed)
+            groups.append(r["combo"])
         A, b = np.array(A), np.array(b)
+        # The same rows less their matched group's mean (fixed effects): what differs between
+        # speakers, instruments or passages and not by design cancels, so a cue that moves within a
+        # speaker (F0 with the pitch profile) is not diluted by the spread between speakers.
+        Aw, bw = A.copy(), b.copy()
+        for g in set(groups):
+            m = np.array([x == g for x in groups])
+            Aw[m] -= A[m].mean(0)
+            bw[m] -= b[m].mean()
         signs = [1.0 if cues[k][2] >= 0 else -1.0 for k in free]
         lower = [MIN_WEIGHT if s > 0 else -np.inf for s in signs]
         upper = [np.inf if s > 0 else -MIN_WEIGHT for s in signs]
-        A_ridge = np.vstack([A, math.sqrt(RIDGE) * np.eye(len(free))])
-        b_ridge = np.concatenate([b, np.zeros(len(free))])
+        A_ridge = np.vstack([A, math.sqrt(WITHIN) * Aw, math.sqrt(RIDGE) * np.eye(len(free))])
+        b_ridge = np.concatenate([b, math.sqrt(WITHIN) * bw, np.zeros(len(free))])
         result = lsq_linear(A_ridge, b_ridge, bounds=(lower, upper))
         for k, w in zip(free, result.x):
             cues[k] = [cues[k][0], cues[k][1], float(w)]
