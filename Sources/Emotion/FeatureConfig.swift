@@ -28,7 +28,7 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
     public var keyHopFrames: Int = 10
     public var keyMinHz: Double = 50
     public var keyMaxHz: Double = 5000
-    public var keyPeakRangeDB: Double = 60
+    public var keyPeakRangeDB: Double = 40
     public var keyHarmonics: Int = 4
     public var keyHarmonicDecay: Double = 0.6
     public var keySieveCents: Double = 35

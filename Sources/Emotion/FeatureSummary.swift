@@ -93,8 +93,8 @@ public struct TempoEstimate: Codable, Sendable, Equatable {
     }
 }
 
-/// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Krumhansl–Kessler
-/// correlation and the major/minor gap. See Key.swift.
+/// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Albrecht–Shanahan
+/// profile correlation and the major/minor gap. See Tonal.swift.
 public struct KeyEstimate: Codable, Sendable, Equatable {
     public enum Mode: String, Codable, Sendable { case major, minor }
     public static let pitchClassNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]

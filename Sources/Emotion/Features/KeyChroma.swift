@@ -70,14 +70,24 @@ struct HarmonicPitchClassProfile {
         for j in 0..<count {
             let f = peakHz[j]
             var weight = peakAmplitude[j]
-            var partial = Int.max                       // the smallest h with a stronger f0 = f/h below
-            for i in 0..<j where peakAmplitude[i] > peakAmplitude[j] {
-                let h = (f / peakHz[i]).rounded()
-                guard h >= 2, h <= Double(harmonics) else { continue }
-                let ratio = f / (h * peakHz[i])
-                if ratio < sieveRatio, ratio > 1 / sieveRatio { partial = min(partial, Int(h)) }
+            // The smallest h with a stronger peak within the tolerance of f/h (the peaks nearest f/h
+            // by binary search: O(h·log peaks) per peak, however noisy the frame).
+            for h in stride(from: 2, through: harmonics, by: 1) {
+                let target = f / Double(h)
+                var low = 0, high = j                   // first peak at or above target in 0..<j
+                while low < high {
+                    let mid = (low + high) / 2
+                    if peakHz[mid] < target { low = mid + 1 } else { high = mid }
+                }
+                func explains(_ i: Int) -> Bool {
+                    i >= 0 && i < j && peakAmplitude[i] > peakAmplitude[j]
+                        && peakHz[i] * sieveRatio > target && peakHz[i] < target * sieveRatio
+                }
+                if explains(low - 1) || explains(low) {
+                    weight *= 1 - pow(decay, Double(h - 1))
+                    break
+                }
             }
-            if partial != .max { weight *= 1 - pow(decay, Double(partial - 1)) }
             // Semitones above C (A4 = 440 Hz is 9 above C), in bins, wrapped to [0, bins).
             var position = (12 * log2(f / 440) + 9) * resolution
             position -= bins * (position / bins).rounded(.down)
