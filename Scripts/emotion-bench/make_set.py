@@ -6,8 +6,9 @@ prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
     Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
-published cue studies expect of it). Two parts with disjoint seeds, instruments, keys, voices and
-sentences: `dev` (the fitting script may look at it) and `heldout` (reported only). Clips already in
+published cue studies expect of it). Three parts with disjoint seeds, instruments, keys, voices
+and sentences: `dev` (the fitting script may look at it), `heldout` and `probe` (reported only;
+`probe`'s instruments are further from the development part's). Clips already in
 <out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
@@ -74,6 +75,18 @@ PARTS = {
         "passages": ["We walked along the harbour until the lights came on across the water.",
                      "She said the train would leave at seven, so we packed the bags last night.",
                      "My brother painted the kitchen green while the rest of us were away."],
+    },
+    # A second held-out part with a third set of instruments (organ + clarinet, marimba + alto sax,
+    # choir + French horn: sustained and struck timbres the other parts lack), seeds, voices and
+    # passages, and all twelve tonics: how far the fit carries to material unlike the dev part.
+    "probe": {
+        "instruments": [(19, 71), (12, 65), (52, 60)],
+        "tonics": [2, 9, 4, 11, 6, 1, 8, 3, 10, 5, 0, 7],   # all twelve (the other parts have six each)
+        "seed": 5001,
+        "voices": ["en-gb-scotland+m1", "en-029+f2", "en-us-nyc+m3", "en-gb-x-rp+f4", "en-us+m5"],
+        "passages": ["The children ran down to the beach as soon as the rain stopped.",
+                     "Please leave the keys with the porter when you go out this evening.",
+                     "The old clock in the hall struck nine as we sat down to supper."],
     },
 }
 COMBOS = 12
