@@ -6,8 +6,10 @@ prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
     Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
-published cue studies expect of it). Two parts with disjoint seeds, instruments, keys, voices and
-sentences: `dev` (the fitting script may look at it) and `heldout` (reported only).
+published cue studies expect of it). Three parts with disjoint seeds, instruments, keys, voices
+and sentences: `dev` (the fitting script may look at it), `heldout` and `probe` (reported only;
+`probe`'s instruments are further from the development part's). Clips already in
+<out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
 articulation): mode (major / minor) × tempo (slow 60–80 BPM / fast 130–170 BPM) × dynamics (soft
@@ -60,17 +62,31 @@ PARTS = {
         "instruments": [(0, 0), (48, 73), (24, 40)],          # piano; strings + flute; nylon guitar + violin
         "tonics": [0, 2, 5, 7, 9, 10],                        # C D F G A Bb
         "seed": 1,
-        "voices": ["en-us", "en-us+f2", "en-gb-x-rp+m3"],
+        "voices": ["en-us", "en-us+f2", "en-gb-x-rp+m3", "en-gb-x-gbclan+f5", "en-gb-x-gbcwmd+m6"],
         "passages": ["The meeting was moved to Thursday afternoon, and everyone will be there on time.",
-                     "I found the old letters in the attic, under a box of photographs and books."],
+                     "I found the old letters in the attic, under a box of photographs and books.",
+                     "Take the second road on the left and follow it past the school to the river."],
     },
     "heldout": {
         "instruments": [(46, 68), (4, 11), (25, 56)],         # harp + oboe; electric piano + vibraphone; steel guitar + trumpet
         "tonics": [1, 3, 4, 6, 8, 11],                        # C# Eb E F# Ab B
         "seed": 1001,
-        "voices": ["en-gb-scotland+f3", "en-029+m2", "en-us-nyc+f4"],
+        "voices": ["en-gb-scotland+f3", "en-029+m2", "en-us-nyc+f4", "en-gb+m7", "en-us+f1"],
         "passages": ["We walked along the harbour until the lights came on across the water.",
-                     "She said the train would leave at seven, so we packed the bags last night."],
+                     "She said the train would leave at seven, so we packed the bags last night.",
+                     "My brother painted the kitchen green while the rest of us were away."],
+    },
+    # A second held-out part with a third set of instruments (organ + clarinet, marimba + alto sax,
+    # choir + French horn: sustained and struck timbres the other parts lack), seeds, voices and
+    # passages, and all twelve tonics: how far the fit carries to material unlike the dev part.
+    "probe": {
+        "instruments": [(19, 71), (12, 65), (52, 60)],
+        "tonics": [2, 9, 4, 11, 6, 1, 8, 3, 10, 5, 0, 7],   # all twelve (the other parts have six each)
+        "seed": 5001,
+        "voices": ["en-gb-scotland+m1", "en-029+f2", "en-us-nyc+m3", "en-gb-x-rp+f4", "en-us+m5"],
+        "passages": ["The children ran down to the beach as soon as the rain stopped.",
+                     "Please leave the keys with the porter when you go out this evening.",
+                     "The old clock in the hall struck nine as we sat down to supper."],
     },
 }
 COMBOS = 12
@@ -107,7 +123,7 @@ def write_midi(path, tonic, mode, bpm, velocity, programs, seed, register, legat
     minor = mode == "minor"
     progression = PROGRESSIONS[seed % len(PROGRESSIONS)]
     tpb = 480
-    beats = int(CLIP_S * bpm / 60) + 4
+    beats = int(CLIP_S * bpm / 60) + 1         # the clip is trimmed to CLIP_S: no more to render
     events = []                                # (tick, channel, note, velocity, length ticks)
     hold = 0.92 if legato else 0.45
     base = 48 + tonic                          # accompaniment octave (C3 + tonic)
@@ -155,20 +171,26 @@ def run(args):
 
 def render_music(job):
     midi, wav = job["midi"], job["wav"]
+    if os.path.exists(wav):                    # kept from an earlier run: the same plan makes the same clip
+        return
     write_midi(midi, job["tonic"], job["mode"], job["bpm"], job["velocity"], job["programs"], job["seed"],
                job["register"], job["legato"])
     raw = wav + ".raw.wav"
     run(["fluidsynth", "-ni", "-g", "0.6", "-r", str(RATE), "-F", raw, SOUNDFONT, midi])
-    run(["sox", raw, wav, "trim", "0", str(CLIP_S), "fade", "t", "0.01", str(CLIP_S), "0.3"])
+    run(["sox", raw, wav + ".tmp.wav", "trim", "0", str(CLIP_S), "fade", "t", "0.01", str(CLIP_S), "0.3"])
+    os.replace(wav + ".tmp.wav", wav)          # whole or absent: a rerun keeps only finished clips
     os.remove(raw)
     os.remove(midi)
 
 
 def render_speech(job):
+    if os.path.exists(job["wav"]):
+        return
     ssml = f'<speak><prosody {job["prosody"]}>{job["text"]}</prosody></speak>'
     raw = job["wav"] + ".raw.wav"
     run(["espeak-ng", "-m", "-v", job["voice"], "-w", raw, ssml])
-    run(["sox", raw, "-r", str(RATE), job["wav"], "pad", "0.3", "0.3"])
+    run(["sox", raw, "-r", str(RATE), job["wav"] + ".tmp.wav", "pad", "0.3", "0.3"])
+    os.replace(job["wav"] + ".tmp.wav", job["wav"])
     os.remove(raw)
 
 

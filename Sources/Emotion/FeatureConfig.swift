@@ -18,6 +18,20 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
     /// Chroma window: periodic Hann of 1024 samples (64 ms), 1024-point FFT (15.6 Hz bins:
     /// semitones resolve from about C4 up; the filterbank weights lower bins broadly).
     public var chromaFFT: Int = 1024
+    /// Key chroma (KeyChroma.swift): a periodic Hann frame of `keyFFT` samples (512 ms: 1.95 Hz
+    /// bins, so bass notes a semitone apart resolve), every `keyHopFrames` frames (100 ms); spectral
+    /// peaks between `keyMinHz` and `keyMaxHz` within `keyPeakRangeDB` of the frame's largest; a
+    /// peak within `keySieveCents` of the h-th harmonic (h ≤ `keyHarmonics`) of a stronger lower
+    /// peak loses `keyHarmonicDecay`^(h−1) of its weight. s = 0.6 after Gómez 2006; the rest chosen
+    /// on the emotion bench's development part (KeyChroma.swift has the figures).
+    public var keyFFT: Int = 8192
+    public var keyHopFrames: Int = 10
+    public var keyMinHz: Double = 50
+    public var keyMaxHz: Double = 5000
+    public var keyPeakRangeDB: Double = 40
+    public var keyHarmonics: Int = 4
+    public var keyHarmonicDecay: Double = 0.6
+    public var keySieveCents: Double = 35
     /// Pitch frame: 1024 rectangular samples (64 ms); its autocorrelation uses a 2048-point FFT.
     public var pitchFrame: Int = 1024
     /// F0 search range in Hz (YIN lags sampleRate/f0Max … sampleRate/f0Min).
@@ -53,6 +67,11 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
               Double(sampleRate) / f0Min < Double(pitchFrame) / 2 else {
             throw .invalidParameter("F0 range \(f0Min)…\(f0Max) Hz for a \(pitchFrame)-sample pitch frame")
         }
+        guard keyFFT >= 64, keyHopFrames > 0, keyMinHz > 0, keyMinHz < keyMaxHz, keyMaxHz < Double(sampleRate) / 2,
+              keyPeakRangeDB > 0, (1...32).contains(keyHarmonics), keyHarmonicDecay > 0, keyHarmonicDecay <= 1,
+              keySieveCents > 0, keySieveCents < 600 else {
+            throw .invalidParameter("key chroma: FFT \(keyFFT), \(keyMinHz)…\(keyMaxHz) Hz, \(keyHarmonics) harmonics")
+        }
         guard (0...1).contains(rolloffFraction), yinThreshold > 0, voicingThreshold > 0 else {
             throw .invalidParameter("roll-off fraction or YIN thresholds out of range")
         }
@@ -61,5 +80,5 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
     /// Frames per second.
     public var frameRate: Double { Double(sampleRate) / Double(hop) }
     /// Half of the longest analysis frame: the context each side of a frame centre.
-    var halfContext: Int { max(spectralWindow, chromaFFT, pitchFrame) / 2 }
+    var halfContext: Int { max(spectralWindow, chromaFFT, pitchFrame, keyFFT) / 2 }
 }

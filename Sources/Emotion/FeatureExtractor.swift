@@ -12,13 +12,15 @@ import DSP
 /// has arrived. Per frame: a 25 ms Hann spectrum (loudness, centroid, roll-off, flatness, flux,
 /// alpha ratio, Hammarberg index, slopes, onset strength), RMS and zero-crossing rate over the
 /// same 25 ms, a 64 ms Hann spectrum (chroma) and a 64 ms pitch frame (YIN F0, voicing, HNR,
-/// intensity). All plans and buffers are made once, at init, and nothing is allocated per frame or
+/// intensity), and every `keyHopFrames` frames a 512 ms Hann spectrum (the key chroma,
+/// KeyChroma.swift). All plans and buffers are made once, at init, and nothing is allocated per frame or
 /// per segment in steady state (only `segments` and the kept `frames` grow). One instance analyses
 /// one file at a time; it is not thread-safe.
 ///
 /// Spectra shared: the one 25 ms spectrum feeds every spectral feature (loudness, centroid,
 /// roll-off, flatness, flux, alpha ratio, Hammarberg, slopes, onset strength). Not shared, because
-/// their conventions differ: the 64 ms chroma spectrum (Hann, 1024 points) and YIN's 2048-point
+/// their conventions differ: the 64 ms chroma spectrum (Hann, 1024 points, librosa's), the 512 ms
+/// key spectrum (resolving bass notes) and YIN's 2048-point
 /// transform of the rectangular 64 ms frame (YIN skips frames under `pitchFloorDB`, which chroma
 /// still needs); and YAMNet's STFT (TensorFlow-exact arithmetic, frames starting at 160·i, not
 /// centred, so its frames sit 200 samples = 1.25 hops off these).
@@ -45,6 +47,8 @@ public final class FeatureExtractor {
     private let keepFrames: Bool
     private let spectrum: SpectrumAnalyzer
     private let chromaSpectrum: SpectrumAnalyzer
+    private let keySpectrum: SpectrumAnalyzer
+    private var keyProfile: HarmonicPitchClassProfile
     private let yin: YIN
     private let loudness: Loudness
     private let alphaRatio: AlphaRatio
@@ -74,6 +78,8 @@ public final class FeatureExtractor {
                                         sampleRate: config.sampleRate)
         chromaSpectrum = try SpectrumAnalyzer(window: config.chromaFFT, fftLength: config.chromaFFT,
                                               sampleRate: config.sampleRate)
+        keySpectrum = try SpectrumAnalyzer(window: config.keyFFT, fftLength: config.keyFFT, sampleRate: config.sampleRate)
+        keyProfile = HarmonicPitchClassProfile(fftLength: config.keyFFT, sampleRate: config.sampleRate, config: config)
         yin = try YIN(config: config)
         loudness = Loudness(bins: spectrum.bins, binHz: spectrum.binHz)
         alphaRatio = AlphaRatio(spectrum: spectrum)
@@ -149,6 +155,7 @@ public final class FeatureExtractor {
 
     private func computeFrame() {
         let centre = nextFrame * config.hop
+        let keyFrame = nextFrame % config.keyHopFrames == 0
         nextFrame += 1
         var f = FrameFeatures()
         buffer.withUnsafeBufferPointer { b in
@@ -161,6 +168,7 @@ public final class FeatureExtractor {
             spectrum.analyze(at(centre - half))
             chromaSpectrum.analyze(at(centre - config.chromaFFT / 2))
             f.pitch = yin.analyze(at(centre - config.pitchFrame / 2))
+            if keyFrame { keySpectrum.analyze(at(centre - config.keyFFT / 2)) }
         }
         let density = spectrum.density
         f.loudness = loudness(density: density)
@@ -176,6 +184,11 @@ public final class FeatureExtractor {
         f.onsetStrength = onset.next(density: density)
         f.chroma = chroma(power: chromaSpectrum.power)
         summary.add(f)
+        if keyFrame {
+            keyProfile.analyze(magnitude: keySpectrum.magnitude)
+            summary.addKeyProfile(keyProfile.profile, loudness: f.loudness)
+            if segmentFrames > 0 { segment.addKeyProfile(keyProfile.profile, loudness: f.loudness) }
+        }
         if segmentFrames > 0 {
             segment.add(f)
             if nextFrame % segmentFrames == 0 { closeSegment() }

@@ -32,7 +32,12 @@ public struct FeatureSummary: Codable, Sendable, Equatable {
     public var onsetRate: Double
     /// Mean chroma of the non-silent frames, C … B.
     public var chroma: [Double]
-    /// Nil when the mean chroma is flat.
+    /// The key chroma (KeyChroma.swift): the mean harmonic pitch class profile of the non-silent
+    /// key frames folded to C … B at the estimated tuning, largest class 1 (all 0 without sound).
+    public var keyChroma: [Double]
+    /// That tuning, cents from A4 = 440 Hz (−50 … 50).
+    public var tuningCents: Double
+    /// From `keyChroma`; nil when it is flat.
     public var key: KeyEstimate?
     /// Syllable nuclei per second of the whole file (SyllableNuclei.swift).
     public var speechRate: Double
@@ -88,8 +93,8 @@ public struct TempoEstimate: Codable, Sendable, Equatable {
     }
 }
 
-/// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Krumhansl–Kessler
-/// correlation and the major/minor gap. See Key.swift.
+/// A key: tonic pitch class (0 = C … 11 = B), mode, its name ("A minor"), the Albrecht–Shanahan
+/// profile correlation and the major/minor gap. See Tonal.swift.
 public struct KeyEstimate: Codable, Sendable, Equatable {
     public enum Mode: String, Codable, Sendable { case major, minor }
     public static let pitchClassNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]

@@ -13,6 +13,8 @@ struct SummaryAccumulator {
     }
     private let config: FeatureConfig
     private var gated = GatedMoments(features: Gated.count + Chroma.classes)
+    /// The key chroma's frame profiles (HarmonicPitchClassProfile), gated like the rest.
+    private var keyProfiles = GatedMoments(features: HarmonicPitchClassProfile.bins)
     /// Loudness and pitch-frame intensity, dB; F0 in semitones re 27.5 Hz.
     private var loudness = Histogram(lower: -120, upper: 10, width: 0.05)
     private var intensity = Histogram(lower: -120, upper: 10, width: 0.05)
@@ -63,6 +65,11 @@ struct SummaryAccumulator {
         syllables.add(intensity: frame.pitch.level, voiced: frame.pitch.voiced)
     }
 
+    /// Adds one key frame's harmonic pitch class profile, at the loudness of the frame at its centre.
+    mutating func addKeyProfile(_ profile: [Double], loudness: Float) {
+        keyProfiles.add(profile, loudness: Double(loudness))
+    }
+
     /// The summary of `samples` samples, `clipped` of them clipped.
     mutating func finish(samples: Int, clipped: Int) -> FeatureSummary {
         onsets.finish()
@@ -71,7 +78,7 @@ struct SummaryAccumulator {
 
     /// Starts over for the next segment, keeping every buffer (nothing allocated per segment).
     mutating func reset() {
-        gated.reset(); loudness.reset(); intensity.reset(); semitones.reset()
+        gated.reset(); keyProfiles.reset(); loudness.reset(); intensity.reset(); semitones.reset()
         (f0Sum, f0Squares, hnrSum, frames) = (0, 0, 0, 0)
         tempo.reset(); onsets.reset(); syllables.reset()
     }
@@ -89,6 +96,9 @@ struct SummaryAccumulator {
         let loudnessGate = binIndex(((threshold - loudness.lower) / loudness.width).rounded(), count: loudness.counts.count)
         let percentile = { (q: Double) in loudness.quantile(q, fromBin: loudnessGate) ?? threshold }
         let chroma = (0..<Chroma.classes).map { gated.moments(Gated.count + $0, fromBin: gate).mean }
+        let profile = (0..<HarmonicPitchClassProfile.bins).map { keyProfiles.moments($0, fromBin: gate).mean }
+        let tuning = KeyChroma.tuning(profile)
+        let keyChroma = KeyChroma.fold(profile, tuning: tuning)
         return FeatureSummary(
             durationSeconds: duration,
             frames: frames,
@@ -113,7 +123,9 @@ struct SummaryAccumulator {
             tempo: tempo.estimate(onsets: onsets.count),
             onsetRate: duration > 0 ? Double(onsets.count) / duration : 0,
             chroma: chroma,
-            key: estimateKey(chroma: chroma),
+            keyChroma: keyChroma,
+            tuningCents: 100 * tuning,
+            key: estimateKey(chroma: keyChroma),
             speechRate: duration > 0
                 ? Double(syllables.count(quantile99: Float(intensity.quantile(0.99) ?? 0))) / duration : 0)
     }

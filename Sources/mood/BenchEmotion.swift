@@ -9,7 +9,7 @@ extension Bench {
     struct EmotionCues: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "emotion-cues",
-            abstract: "Print each file's emotion cues (Weights/emotion.tsv's feature names) and mean chroma as JSON lines, for fitting the model.")
+            abstract: "Print each file's emotion cues (Weights/emotion.tsv's feature names), mean chroma, key chroma and tuning as JSON lines, for fitting the model.")
 
         @Argument(help: "Audio files.") var paths: [String]
 
@@ -21,8 +21,8 @@ extension Bench {
                 try streamWaveform(path, sampleRate: extractor.config.sampleRate) { extractor.process($0) }
                 let s = extractor.finish()
                 let cues = Dictionary(uniqueKeysWithValues: s.emotionCues.map { ($0.key.rawValue, $0.value) })
-                let line = Line(file: path, cues: cues, chroma: s.chroma, durationS: s.durationSeconds,
-                                silenceFraction: s.silenceFraction)
+                let line = Line(file: path, cues: cues, chroma: s.chroma, keyChroma: s.keyChroma, tuningCents: s.tuningCents,
+                                durationS: s.durationSeconds, silenceFraction: s.silenceFraction)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             }
         }
@@ -31,6 +31,8 @@ extension Bench {
             var file: String
             var cues: [String: Double]
             var chroma: [Double]
+            var keyChroma: [Double]
+            var tuningCents: Double
             var durationS: Double
             var silenceFraction: Double
         }

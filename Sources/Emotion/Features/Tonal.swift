@@ -66,7 +66,7 @@ struct PitchClasses {
     subscript(c: Int) -> Float { lanes[c] }
 }
 
-/// Key and mode from a mean chroma vector: the Pearson correlation with each of the 24 rotations
+/// Key and mode from a mean chroma vector (the key chroma, KeyChroma.swift): the Pearson correlation with each of the 24 rotations
 /// of Albrecht & Shanahan's major and minor key profiles (pitch-class distributions of a corpus of
 /// common-practice pieces); the best is the key. `correlation` is that best
 /// r (−1 … 1); `modeConfidence` is the best major r minus the best minor r in absolute value
@@ -75,8 +75,9 @@ struct PitchClasses {
 /// Why not Krumhansl–Kessler: their probe-tone profiles rate the third and fifth of a minor key
 /// high enough that a plain major triad (C E G) correlates best with E minor (E G + B's smear);
 /// corpus profiles weight the tonic and fifth over the rest, giving C major. Measured on the
-/// emotion bench's development part (Scripts/emotion-bench, 96 rendered clips): key exact
-/// 0.81 (K–K) → 0.92 (A–S); Temperley's Kostka–Payne profiles 0.88.
+/// emotion bench's development part (Scripts/emotion-bench, 96 rendered clips), key exact: on
+/// the librosa chroma 0.81 (K–K), 0.92 (A–S), 0.88 (Temperley's Kostka–Payne profiles); on the
+/// key chroma 0.97 (A–S; a prototype of the same chroma gave K–K 0.89, Temperley 0.95).
 /// ref: Albrecht & Shanahan 2013, Music Perception 31(1), "The use of large corpora to train a new
 /// type of key-finding algorithm", 59–67; Krumhansl 1990, "Cognitive Foundations of Musical
 /// Pitch" (the correlation key-finding algorithm); Temperley 2007, "Music and Probability"
