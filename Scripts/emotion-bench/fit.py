@@ -26,8 +26,11 @@
    moves within each group. Speech means and scales stay the table's (typical conversational
    speech: one synthesiser's spread is too narrow).
 4. The no-YAMNet context weight of music (π_music ∝ m × tempo confidence) is chosen from a grid by
-   the same loss, then the softmax temperature by the expected calibration error of the corner
-   moods on the development part.
+   the same loss.
+5. Calibration: the softmax temperature and the no-YAMNet confidence factor (calibration/temperature,
+   rule/no_yamnet_confidence) jointly from a grid (TEMPERATURES × FACTORS) by the log loss of
+   `confidence` against the corner mood being right (temperature scaling, Guo et al. 2017); both
+   only rescale the confidence, so no mood, emotion, arousal, valence or energy level changes.
 Only the development part is read. With --write the fitted values replace the table's values
 (source "fit", provenance in the finding); re-export with Scripts/export_emotion.py.
 """
@@ -65,6 +68,11 @@ BIASED = ("music",)
 # Weight of the within-group rows against the plain rows, per kind; chosen on the development part
 # (speech pitch pairs 11/15 at 1, 13/15 at 3, 15/15 at 10; music corners 31/48 at 1, 35/48 at 3).
 WITHIN_BY = {"music": 3.0, "speech": 10.0}
+# Calibration grid: temperatures log-spaced over 0.002–0.6 (at 0.002 the top prototype takes
+# practically all the mass; at 0.6 the nine prototypes are nearly uniform), and the no-YAMNet factor
+# 0.5–1 (a fraction: EmotionModel refuses one outside 0…1).
+TEMPERATURES = np.round(np.exp(np.linspace(math.log(0.002), math.log(0.6), 41)), 4)
+FACTORS = np.round(np.arange(0.5, 1.0001, 0.01), 2)
 
 
 def read_table(path):
@@ -196,34 +204,49 @@ def fit(data, rows, values, music_weight):
     return cues, biases, loss
 
 
-def mood_of(out, values):
-    protos = {k.split("/")[1]: v for k, v in values.items() if k.startswith("prototype/")}
-    quadrant = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
-                "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
-    return protos, quadrant
+def ece_of(conf, right):
+    """Expected calibration error over five equal-width bins, as Scripts/emotion-bench/score prints it."""
+    ece = 0.0
+    for lo in np.arange(0, 1, 0.2):
+        m = (conf >= lo) & ((conf < lo + 0.2) | ((lo >= 0.8) & (conf <= 1)))
+        if m.any():
+            ece += abs(right[m].mean() - conf[m].mean()) * m.sum() / len(conf)
+    return float(ece)
 
 
 def calibrate(data, rows, values, cues, music_weight):
-    """The temperature with the lowest ECE of the corner moods (5 bins), and that ECE."""
-    protos, quadrant = mood_of(None, values)
+    """(T, factor, dev log loss, dev ECE, corner accuracy): the softmax temperature and the no-YAMNet
+    confidence factor with the lowest log loss of `confidence` against the corner mood being right.
+
+    Temperature scaling (Guo et al. 2017, ICML, §4.2: T fitted by the negative log-likelihood on a
+    validation set), here jointly with the factor (a Platt-style scale, Platt 1999), both only
+    rescaling the confidence: the label, and so every mood, stays the nearest prototype's. The
+    log loss is a proper scoring rule; ECE over five bins of 48 clips is too coarse to fit on (the
+    lowest dev ECE sits at T ≈ 0.005, where every clip states about the same confidence, which
+    says nothing about which clip is right). The confidence is as in EmotionModel.estimate: the
+    top prototype's softmax probability, capped at rule/weak_evidence_cap on weak evidence, times
+    the factor."""
+    protos = {k.split("/")[1]: v for k, v in values.items() if k.startswith("prototype/")}
+    quadrant = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
+                "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
     corners = [(d, r) for d, r in zip(data, rows) if r["expected_mood"]]
-    factor = values["rule/no_yamnet_confidence"][0]
+    outs = [predict(d, values, cues, music_weight) for d, _ in corners]
+    weak = np.array([evidence(d, values) < values["rule/weak_sound_fraction"][0] for d, _ in corners])
+    cap = values["rule/weak_evidence_cap"][0]
+    d2 = np.array([[(o["valence"] - v[0]) ** 2 + (o["arousal"] - v[1]) ** 2 for v in protos.values()] for o in outs])
+    labels = [list(protos)[i] for i in d2.argmin(1)]
+    right = np.array([quadrant[label] == r["expected_mood"] for label, (_, r) in zip(labels, corners)], dtype=float)
     best = None
-    for T in np.round(np.arange(0.02, 0.61, 0.02), 2):
-        conf, right = [], []
-        for d, r in corners:
-            o = predict(d, values, cues, music_weight)
-            logits = {k: -((o["valence"] - v[0]) ** 2 + (o["arousal"] - v[1]) ** 2) / T for k, v in protos.items()}
-            top = max(logits.values())
-            w = {k: math.exp(v - top) for k, v in logits.items()}
-            label = max(logits, key=logits.get)
-            conf.append(w[label] / sum(w.values()) * factor)
-            right.append(quadrant[label] == r["expected_mood"])
-        conf, right = np.array(conf), np.array(right, dtype=float)
-        ece = sum(abs(right[m].mean() - conf[m].mean()) * m.sum() / len(conf)
-                  for lo in np.arange(0, 1, 0.2) if (m := (conf >= lo) & (conf < lo + 0.2 + (lo >= 0.8) * 1e-9)).any())
-        if best is None or ece < best[1] - 1e-9:
-            best = (float(T), float(ece), float(right.mean()))
+    for T in TEMPERATURES:
+        logits = -d2 / T
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        top = p.max(1) / p.sum(1)
+        top = np.where(weak, np.minimum(top, cap), top)
+        for factor in FACTORS:
+            conf = np.clip(top * factor, 1e-6, 1 - 1e-6)
+            loss = float(-np.mean(right * np.log(conf) + (1 - right) * np.log(1 - conf)))
+            if best is None or loss < best[2] - 1e-12:
+                best = (float(T), float(factor), loss, ece_of(top * factor, right), float(right.mean()))
     return best
 
 
@@ -252,8 +275,9 @@ def main():
             best = (m, cues, biases, loss)
     music_weight, cues, biases, loss = best
     values.update({k: [v] for k, v in biases.items()})
-    T, ece, accuracy = calibrate(data, rows, values, cues, music_weight)
-    print(f"chosen: music context weight {music_weight}, loss {loss:.4f}; temperature {T} (dev corner ECE {ece:.3f}, "
+    T, factor, log_loss, ece, accuracy = calibrate(data, rows, values, cues, music_weight)
+    print(f"chosen: music context weight {music_weight}, loss {loss:.4f}; temperature {T:g}, no-YAMNet confidence factor "
+          f"{factor:g} (dev corner log loss {log_loss:.3f}, ECE {ece:.3f}, "
           f"corner accuracy {accuracy:.2f})")
     for (c, dim, name), (m, s, w) in sorted(cues.items()):
         if (c, dim) in FITTED:
@@ -276,11 +300,16 @@ def main():
         elif cols and cols[0] == "context/no_yamnet/music":
             cols = [cols[0], f"{music_weight:g}", "fit, design", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, grid {'/'.join(f'{m:g}' for m in MUSIC_WEIGHTS)}]"]
         elif cols and cols[0] == "calibration/temperature":
-            cols = [cols[0], f"{T:g}", "fit", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, the lowest ECE of the corner moods]"]
+            cols = [cols[0], f"{T:g}", "fit", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, jointly with rule/no_yamnet_confidence: "
+                    f"the lowest log loss of the corner moods' confidence, grid 0.002–0.6 log-spaced]"]
+        elif cols and cols[0] == "rule/no_yamnet_confidence":
+            cols = [cols[0], f"{factor:g}", "fit, design, AFFECT.md", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, jointly with "
+                    f"calibration/temperature: the lowest log loss of the corner moods' confidence, grid 0.5–1]"]
         out.append("\t".join(cols) if cols else line)
     with open(args.table, "w") as f:
         f.write("\n".join(out) + "\n")
-    print(f"wrote {args.table}: re-export with Scripts/export_emotion.py {args.table} Weights/emotion.bin")
+    table = os.path.relpath(args.table, root)
+    print(f"wrote {table}: re-export with Scripts/export_emotion.py {table} Weights/emotion.bin")
 
 
 if __name__ == "__main__":
