@@ -215,8 +215,8 @@ def ece_of(conf, right):
 
 
 def calibrate(data, rows, values, cues, music_weight):
-    """(T, factor, dev log loss, dev ECE, corner accuracy): the softmax temperature and the no-YAMNet
-    confidence factor with the lowest log loss of `confidence` against the corner mood being right.
+    """((T, factor, dev log loss, dev ECE, corner accuracy), (T, factor, dev ECE) of the lowest ECE):
+    the softmax temperature and the no-YAMNet confidence factor with the lowest log loss of `confidence` against the corner mood being right.
 
     Temperature scaling (Guo et al. 2017, ICML, §4.2: T fitted by the negative log-likelihood on a
     validation set), here jointly with the factor (a Platt-style scale, Platt 1999), both only
@@ -236,7 +236,7 @@ def calibrate(data, rows, values, cues, music_weight):
     d2 = np.array([[(o["valence"] - v[0]) ** 2 + (o["arousal"] - v[1]) ** 2 for v in protos.values()] for o in outs])
     labels = [list(protos)[i] for i in d2.argmin(1)]
     right = np.array([quadrant[label] == r["expected_mood"] for label, (_, r) in zip(labels, corners)], dtype=float)
-    best = None
+    best = flattest = None
     for T in TEMPERATURES:
         logits = -d2 / T
         p = np.exp(logits - logits.max(1, keepdims=True))
@@ -245,9 +245,12 @@ def calibrate(data, rows, values, cues, music_weight):
         for factor in FACTORS:
             conf = np.clip(top * factor, 1e-6, 1 - 1e-6)
             loss = float(-np.mean(right * np.log(conf) + (1 - right) * np.log(1 - conf)))
+            ece = ece_of(top * factor, right)
+            if flattest is None or ece < flattest[2] - 1e-12:
+                flattest = (float(T), float(factor), ece)
             if best is None or loss < best[2] - 1e-12:
-                best = (float(T), float(factor), loss, ece_of(top * factor, right), float(right.mean()))
-    return best
+                best = (float(T), float(factor), loss, ece, float(right.mean()))
+    return best, flattest
 
 
 def main():
@@ -275,7 +278,9 @@ def main():
             best = (m, cues, biases, loss)
     music_weight, cues, biases, loss = best
     values.update({k: [v] for k, v in biases.items()})
-    T, factor, log_loss, ece, accuracy = calibrate(data, rows, values, cues, music_weight)
+    (T, factor, log_loss, ece, accuracy), flattest = calibrate(data, rows, values, cues, music_weight)
+    print("lowest dev corner ECE, not chosen (confidence about the same on every clip): temperature {:g}, factor {:g}, "
+          "ECE {:.3f}".format(*flattest))
     print(f"chosen: music context weight {music_weight}, loss {loss:.4f}; temperature {T:g}, no-YAMNet confidence factor "
           f"{factor:g} (dev corner log loss {log_loss:.3f}, ECE {ece:.3f}, "
           f"corner accuracy {accuracy:.2f})")
