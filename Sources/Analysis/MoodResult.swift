@@ -8,7 +8,7 @@ public struct MoodResult: Codable, Sendable, Equatable {
     public var emotion: EmotionLabel
     public var energyLevel: EnergyLevel
     /// The combined confidence: `emotion_confidence` (already within the weak-evidence cap),
-    /// times the emotion table's no-YAMNet factor (rule/no_yamnet_confidence, 0.8) without YAMNet.
+    /// times the emotion table's no-YAMNet factor (rule/no_yamnet_confidence) without YAMNet.
     public var confidence: Double
     /// The YAMNet class with the highest mean score over the file.
     public var soundClassification: String?
