@@ -16,7 +16,7 @@ public func conv2d3x3Forward(out: UnsafeMutablePointer<Float>, input: UnsafePoin
     let args = ConvArgs(out: out, input: input, kernel: kernel, scale: scale, bias: bias, geometry: g,
                         outChannels: outChannels, relu: relu)
     let table = variant.table
-    parallelFor(g.n * g.outH, threads: threads) { row in table.convRows(args, row..<(row + 1)) }
+    parallelBlocks(g.n * g.outH, threads: threads) { rows in table.convRows(args, rows) }
 }
 
 /// The naive twin of `conv2d3x3Forward`: direct loops, double accumulation.

@@ -15,7 +15,7 @@ public func depthwiseConv3x3Forward(out: UnsafeMutablePointer<Float>, input: Uns
     let g = conv3x3Geometry(shape, stride: stride)
     let args = DepthwiseArgs(out: out, input: input, kernel: kernel, scale: scale, bias: bias, geometry: g, relu: relu)
     let table = variant.table
-    parallelFor(g.n * g.outH, threads: threads) { row in table.depthwiseRows(args, row..<(row + 1)) }
+    parallelBlocks(g.n * g.outH, threads: threads) { rows in table.depthwiseRows(args, rows) }
 }
 
 /// The naive twin of `depthwiseConv3x3Forward`: direct loops, double accumulation.

@@ -10,6 +10,15 @@ public func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> V
     parallelWorkers(count, threads: threads) { _, i in body(i) }
 }
 
+/// Runs `body` on contiguous blocks covering 0..<count: the whole range inline when threads ≤ 1,
+/// else about four blocks per thread handed out dynamically (`parallelFor`), so that a kernel's
+/// per-call setup is paid per block, not per item.
+func parallelBlocks(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    guard threads > 1, count > 1 else { return body(0..<count) }
+    let blocks = min(count, 4 * threads)
+    parallelFor(blocks, threads: threads) { block in body((block * count / blocks)..<((block + 1) * count / blocks)) }
+}
+
 /// As `parallelFor`, also passing the worker's number (0..<min(threads, count)), for bodies that
 /// use one scratch buffer per worker.
 public func parallelWorkers(_ count: Int, threads: Int, _ body: @Sendable (_ worker: Int, _ item: Int) -> Void) {
