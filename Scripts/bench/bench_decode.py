@@ -8,7 +8,10 @@ peak RSS from os.wait4. Reports the medians and the ratios ffmpeg time / our tim
 are faster), plus the CPU model and flags, so the numbers go with the machine they came from.
 
     Scripts/bench/make_decode_inputs.sh /tmp/decbench
-    Scripts/bench/bench_decode.py /tmp/decbench/* --rounds 7
+    Scripts/bench/bench_decode.py /tmp/decbench/* --rounds 7 [--verify-md5]
+
+With --verify-md5, FLAC files get a second row with ours checking the STREAMINFO MD5 too
+(`mood decode --verify-md5`), work ffmpeg does not do.
 
 Standard library only.
 """
@@ -58,6 +61,7 @@ def main():
     parser.add_argument("--mood", default=".build/release/mood")
     parser.add_argument("--ffmpeg", default=shutil.which("ffmpeg") or "ffmpeg")
     parser.add_argument("--cpu", default="1", help="core for taskset (default 1); 'none' to not pin")
+    parser.add_argument("--verify-md5", action="store_true", help="a second row for FLAC files with ours checking the MD5")
     args = parser.parse_args()
     pin = None if args.cpu == "none" or not shutil.which("taskset") else args.cpu
 
@@ -68,9 +72,12 @@ def main():
     print(f"medians of {args.rounds} interleaved rounds; ratio = ffmpeg time / our time (> 1: ours is faster)\n")
     print("| file | ours wall | ours user+sys (sys) | ours RSS | ffmpeg wall | ffmpeg user+sys | ratio wall | ratio CPU |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    ours_of = lambda f: [args.mood, "decode", f, "--native", "--out", "/dev/null"]
     theirs_of = lambda f: [args.ffmpeg, "-nostdin", "-v", "error", "-threads", "1", "-i", f, "-f", "f32le", "-y", "/dev/null"]
-    for file in args.files:
+    cases = [(f, []) for f in args.files]
+    if args.verify_md5:
+        cases += [(f, ["--verify-md5"]) for f in args.files if f.endswith(".flac")]
+    for file, flags in cases:
+        ours_of = lambda f: [args.mood, "decode", f, "--native", "--out", "/dev/null"] + flags
         ours, theirs = [], []
         for r in range(args.rounds):
             if r % 2 == 0:
@@ -81,7 +88,7 @@ def main():
                 ours.append(run_once(ours_of(file), pin))
         med = lambda runs, k: statistics.median(run[k] for run in runs)
         cpu = lambda runs: statistics.median(run[1] + run[2] for run in runs)
-        print(f"| {os.path.basename(file)} | {med(ours, 0):.3f} s | {cpu(ours):.3f} s ({med(ours, 2):.3f}) | "
+        print(f"| {' '.join([os.path.basename(file)] + flags)} | {med(ours, 0):.3f} s | {cpu(ours):.3f} s ({med(ours, 2):.3f}) | "
               f"{med(ours, 3):.0f} MiB | {med(theirs, 0):.3f} s | {cpu(theirs):.3f} s | "
               f"{med(theirs, 0) / med(ours, 0):.2f} | {cpu(theirs) / cpu(ours):.2f} |", flush=True)
 

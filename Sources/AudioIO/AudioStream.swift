@@ -75,8 +75,9 @@ public final class AudioStream {
     /// Opens `path`, reads its header and checks the limits. Throws `.audio(.tooLarge)` for a file
     /// over `limits.maxBytes`, `.tooLong` when the header declares more than `limits.maxSeconds`
     /// (WAV's data size, FLAC's STREAMINFO; an MP3's Xing count is only advisory and not used).
+    /// `verifyMD5`: check a FLAC file's MD5 at its end (`FLACDecoder`; off by default, as in libFLAC).
     public init(path: String, limits: AudioLimits = AudioLimits(),
-                ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws(AudioStreamError) {
+                ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(), verifyMD5: Bool = false) throws(AudioStreamError) {
         self.path = path
         self.limits = limits
         var declared: Int?
@@ -95,7 +96,7 @@ public final class AudioStream {
                 source = .wav(file, format.encoding, end: layout.runsToEnd ? nil : layout.data.upperBound)
                 position = layout.data.lowerBound
             case .flac:
-                let flac = try FLACStream<Float>(file, maxSamples: .max)     // the duration limit bounds it
+                let flac = try FLACStream<Float>(file, maxSamples: .max, verifyMD5: verifyMD5)   // the duration limit bounds it
                 (sampleRate, channels) = (flac.info.sampleRate, flac.info.channels)
                 expectedFrames = Int(flac.info.totalSamples)
                 declared = expectedFrames

@@ -5,9 +5,10 @@ import DSP
 /// `SampleGuard` in the reader, and are valid only during the call); `progress` gets the fraction of the
 /// file's frames decoded after each block (0 while the length is unknown: ffmpeg).
 public func streamWaveform(_ path: String, sampleRate: Int, limits: AudioLimits = AudioLimits(),
-                           ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(), blockSamples: Int = 1 << 14,
-                           progress: (Double) -> Void = { _ in }, _ body: (FiniteSamples) throws -> Void) throws {
-    let reader = try WaveformReader(path: path, sampleRate: sampleRate, limits: limits, ffmpeg: ffmpeg)
+                           ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(), verifyMD5: Bool = false,
+                           blockSamples: Int = 1 << 14, progress: (Double) -> Void = { _ in },
+                           _ body: (FiniteSamples) throws -> Void) throws {
+    let reader = try WaveformReader(path: path, sampleRate: sampleRate, limits: limits, ffmpeg: ffmpeg, verifyMD5: verifyMD5)
     let block = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, blockSamples))
     defer { block.deallocate() }
     while true {

@@ -37,10 +37,10 @@ public final class WaveformReader {
     /// Opens `path` (throws as `AudioStream.init` does) and plans the resampler from the file's
     /// rate to `sampleRate`.
     public init(path: String, sampleRate: Int, limits: AudioLimits = AudioLimits(),
-                ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate()) throws {
+                ffmpeg: FFmpegDecoder? = FFmpegDecoder.locate(), verifyMD5: Bool = false) throws {
         self.path = path
         self.sampleRate = sampleRate
-        audio = try AudioStream(path: path, limits: limits, ffmpeg: ffmpeg)
+        audio = try AudioStream(path: path, limits: limits, ffmpeg: ffmpeg, verifyMD5: verifyMD5)
         resampler = try Resampler(inputRate: audio.sampleRate, outputRate: sampleRate)
         mono = .allocate(capacity: 0)
         ready = .allocate(capacity: 0)

@@ -20,11 +20,14 @@ struct Decode: ParsableCommand {
     @Flag(help: "Keep the file's own sample rate and channels (no down-mix, no resampling).")
     var native = false
 
+    @Flag(help: "Also check a FLAC file's MD5 of the decoded audio (frame CRCs are always checked; like `flac -t`).")
+    var verifyMD5 = false
+
     func run() throws {
         var opened: WAVFileWriter?
         do {
             if native {
-                let stream = try AudioStream(path: file)
+                let stream = try AudioStream(path: file, verifyMD5: verifyMD5)
                 let writer = try WAVFileWriter(path: out, sampleRate: stream.sampleRate, channels: stream.channels)
                 opened = writer
                 while let chunk = try stream.next() {
@@ -34,7 +37,7 @@ struct Decode: ParsableCommand {
                 let rate = FrontendParams().sampleRate
                 let writer = try WAVFileWriter(path: out, sampleRate: rate, channels: 1)
                 opened = writer
-                try streamWaveform(file, sampleRate: rate) { try writer.write($0.buffer) }
+                try streamWaveform(file, sampleRate: rate, verifyMD5: verifyMD5) { try writer.write($0.buffer) }
             }
             try opened?.finish()
         } catch {

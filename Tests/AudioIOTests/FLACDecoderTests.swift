@@ -571,7 +571,8 @@ enum FLACFile {
         #expect(crc > 20 * other, "\(crc) CRC errors, \(other) others")
     }
 
-    /// A sample changed and every CRC recomputed: only the MD5 can tell.
+    /// A sample changed and every CRC recomputed: only the MD5 can tell, when it is asked for
+    /// (off by default, as in libFLAC and ffmpeg).
     @Test func changedSampleIsAnMD5Mismatch() throws {
         var changed = Self.signal(512, bits: 16, seed: 77)
         let original = changed
@@ -579,7 +580,13 @@ enum FLACFile {
         let expected = FLACFile.md5([original], bits: 16), actual = FLACFile.md5([changed], bits: 16)
         let (bytes, _, _) = twoFrames(md5: expected, samples: changed)
         #expect(throws: AudioError.md5Mismatch(path: "x.flac", expected: MD5.hex(expected), actual: MD5.hex(actual))) {
-            try FLACDecoder.decode(bytes, path: "x.flac")
+            try FLACDecoder.decode(bytes, path: "x.flac", verifyMD5: true)
+        }
+        #expect(try FLACDecoder.decode(bytes, path: "x.flac").frames == changed.count)
+        let scratch = try AudioStreamTests.Scratch(), path = try scratch.write(bytes, "x.flac")
+        #expect(throws: AudioStreamError.audio(.md5Mismatch(path: path, expected: MD5.hex(expected), actual: MD5.hex(actual)))) {
+            let stream = try AudioStream(path: path, ffmpeg: nil, verifyMD5: true)
+            while try stream.next() != nil {}
         }
         #expect(try decodeIntegers(twoFrames(samples: changed).bytes).1 == interleave([changed]))
         #expect(AudioError.md5Mismatch(path: "a.flac", expected: "00", actual: "11").description

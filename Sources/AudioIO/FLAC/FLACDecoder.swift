@@ -16,10 +16,12 @@ import Foundation
 ///   1–32) with 64-bit accumulation, wasted bits, side channels one bit wider; residuals
 ///   with 4- and 5-bit Rice parameters, partitions and escaped (raw) partitions (§9.2.7).
 /// - Checks (`FLACCRC`, `MD5`): the header CRC-8 (§9.1.8) and frame CRC-16 (§9.3) of every frame,
-///   and, when STREAMINFO's is not zero, the MD5 of the decoded audio (§8.2: interleaved,
-///   little-endian, signed, ceil(bits / 8) bytes a sample). A frame that does not decode is
-///   reported as a CRC mismatch when its bytes fail the CRC-16, so a damaged file is named as
-///   damaged.
+///   and, when asked (`verifyMD5`) and STREAMINFO's is not zero, the MD5 of the decoded audio
+///   (§8.2: interleaved, little-endian, signed, ceil(bits / 8) bytes a sample). The MD5 is off
+///   by default, as in libFLAC (`FLAC__stream_decoder_set_md5_checking`) and ffmpeg: the CRCs
+///   already catch damage in transit, and the MD5 costs about a third of the decoding time. A
+///   frame that does not decode is reported as a CRC mismatch when its bytes fail the CRC-16, so
+///   a damaged file is named as damaged.
 /// - Length: fewer samples than STREAMINFO declares is an error (a cut file); bytes after the
 ///   declared samples, and a trailing ID3v1 tag, are ignored.
 ///
@@ -31,28 +33,30 @@ public enum FLACDecoder {
     public static let defaultMaxSamples = 1 << 30
 
     /// Decodes the bytes of a FLAC file; `path` is only used in messages.
-    public static func decode(_ bytes: some ContiguousBytes, path: String,
-                              maxSamples: Int = defaultMaxSamples) throws(AudioError) -> DecodedAudio {
+    public static func decode(_ bytes: some ContiguousBytes, path: String, maxSamples: Int = defaultMaxSamples,
+                              verifyMD5: Bool = false) throws(AudioError) -> DecodedAudio {
         try bytes.withUnsafeBytes { raw in
             Result { () throws(AudioError) in
-                let (info, samples) = try decodeStream(raw, path: path, maxSamples: maxSamples, as: Float.self)
+                let (info, samples) = try decodeStream(raw, path: path, maxSamples: maxSamples, verifyMD5: verifyMD5,
+                                                       as: Float.self)
                 return DecodedAudio(samples: samples, sampleRate: info.sampleRate, channels: info.channels)
             }
         }.get()
     }
 
-    /// STREAMINFO and the interleaved integer samples, unscaled (tests compare them bit for bit).
+    /// STREAMINFO and the interleaved integer samples, unscaled, the MD5 verified (tests compare
+    /// them bit for bit).
     static func decodeIntegers(_ bytes: some ContiguousBytes, path: String,
                                maxSamples: Int = defaultMaxSamples) throws(AudioError) -> (FLACStreamInfo, [Int32]) {
         try bytes.withUnsafeBytes { raw in
-            Result { () throws(AudioError) in try decodeStream(raw, path: path, maxSamples: maxSamples, as: Int32.self) }
+            Result { () throws(AudioError) in try decodeStream(raw, path: path, maxSamples: maxSamples, verifyMD5: true, as: Int32.self) }
         }.get()
     }
 
     /// The file's frames decoded one after another by a `FLACStream` (the one decoding loop).
     static func decodeStream<Sample: FLACSample>(_ raw: UnsafeRawBufferPointer, path: String, maxSamples: Int,
-                                                 as _: Sample.Type) throws(AudioError) -> (FLACStreamInfo, [Sample]) {
-        let stream = try FLACStream<Sample>(ByteWindow(raw, path: path), maxSamples: maxSamples)
+                                                 verifyMD5: Bool, as _: Sample.Type) throws(AudioError) -> (FLACStreamInfo, [Sample]) {
+        let stream = try FLACStream<Sample>(ByteWindow(raw, path: path), maxSamples: maxSamples, verifyMD5: verifyMD5)
         var samples: [Sample] = []
         let declared = stream.info.totalSamples.multipliedReportingOverflow(by: UInt64(stream.info.channels))
         if stream.info.totalSamples > 0, !declared.overflow {

@@ -1,6 +1,6 @@
 /// A FLAC file decoded one frame at a time through a `ByteWindow`, so that memory holds a frame,
 /// not the file: the decoding loop of `FLACDecoder` (see it for what is checked). After the last
-/// frame, the sample count STREAMINFO declares and the MD5 are checked. Not thread-safe.
+/// frame, the sample count STREAMINFO declares is checked, and the MD5 when asked. Not thread-safe.
 final class FLACStream<Sample: FLACSample> {
     let info: FLACStreamInfo
     private let source: ByteWindow
@@ -12,14 +12,15 @@ final class FLACStream<Sample: FLACSample> {
     private var md5: MD5?
     private var offset: Int, frame = 0, decoded: UInt64 = 0, delivered = 0, finished = false
 
-    /// Reads the metadata; throws if it is not a FLAC stream or STREAMINFO is invalid.
-    init(_ source: ByteWindow, maxSamples: Int) throws(AudioError) {
+    /// Reads the metadata; throws if it is not a FLAC stream or STREAMINFO is invalid. With
+    /// `verifyMD5`, the decoded audio's MD5 is checked against STREAMINFO's (when that is not zero).
+    init(_ source: ByteWindow, maxSamples: Int, verifyMD5: Bool) throws(AudioError) {
         (info, offset) = try FLACStreamInfo.parse(source)
         self.source = source
         self.maxSamples = maxSamples
         decoder = FLACFrameDecoder(path: source.path, info: info)
         scale = Float(sign: .plus, exponent: -(info.bitsPerSample - 1), significand: 1)
-        md5 = info.md5.allSatisfy({ $0 == 0 }) ? nil : MD5()
+        md5 = !verifyMD5 || info.md5.allSatisfy({ $0 == 0 }) ? nil : MD5()
         let block = (16...65535).contains(info.maxBlockSize) ? info.maxBlockSize : 65535
         frameWindow = block * info.channels * (info.bitsPerSample + 1) / 8 + (1 << 16)
         windowLimit = max(4 * frameWindow, 1 << 24)
@@ -28,7 +29,7 @@ final class FLACStream<Sample: FLACSample> {
     private func malformed(_ reason: String) -> AudioError { .malformedFLAC(path: source.path, reason: reason) }
 
     /// The next frame's samples (interleaved, scaled by 2^-(bits - 1) or integers); nil after the
-    /// last frame, once the length and MD5 are verified.
+    /// last frame, once the length (and the MD5, if asked) are verified.
     func next() throws(AudioError) -> [Sample]? {
         guard !finished else { return nil }
         guard offset < source.count else { return try finish() }
