@@ -11,7 +11,9 @@ ours, and by tf.lite.TFLiteConverter from the same Keras model for TFLite), the 
 the same kind of synthetic audio, at 1 and 2 threads; each is warmed up once and the median of
 --repeats runs is reported, every case once per round, rounds interleaved. The sgemm limit is
 `mood bench frontend`'s 1024³ sgemm rate in the same run: the network's multiply-adds at that
-rate. Every TF/TFLite measurement and the weight creation run in their own subprocess (this
+rate. The FMA peak is `fma_peak.c` (compiled here with the system's C compiler, x86-64 only) in
+the same rounds: the machine's vector multiply-add rate, which no kernel can beat; the last
+columns say what 1.15× TFLite's time would ask of ours, as a share of it. Every TF/TFLite measurement and the weight creation run in their own subprocess (this
 script with --worker), so thread settings are applied before any op. See README.md beside this file.
 """
 
@@ -148,6 +150,25 @@ def sgemm_rate(mood, threads):
     return float(m.group(1))
 
 
+def build_fma_peak(directory):
+    """`fma_peak.c` compiled into `directory`, or None (not x86-64, or no C compiler)."""
+    compiler = shutil.which("cc") or shutil.which("clang") or shutil.which("gcc")
+    if platform.machine() not in ("x86_64", "AMD64") or compiler is None:
+        return None
+    binary = os.path.join(directory, "fma_peak")
+    built = subprocess.run([compiler, "-O2", "-pthread", os.path.join(HERE, "fma_peak.c"), "-o", binary],
+                           capture_output=True, text=True)
+    return binary if built.returncode == 0 else None
+
+
+def fma_peak(binary, threads):
+    """GFLOP/s of the FMA peak at `threads` threads (None without the probe)."""
+    if binary is None:
+        return None
+    out = subprocess.run([binary, str(threads)], capture_output=True, text=True, check=True).stdout
+    return float(out.split()[0])
+
+
 def worker_tf(h5_path, threads, seconds, repeats):
     import numpy as np
     import tensorflow as tf
@@ -268,6 +289,7 @@ def main():
         # machine hits both sides; the reported figure is the median over rounds.
         tf_rounds, our_rounds, tf_logs, mood_cmds = {n: [] for n in THREADS}, {n: [] for n in THREADS}, [], {}
         lite_rounds, gemm_rounds = {n: [] for n in THREADS}, {n: [] for n in THREADS}
+        peak_binary, peak_rounds = build_fma_peak(tmp), {n: [] for n in THREADS}
         for r in range(args.rounds):
             for n in THREADS:
                 res, log = run_worker(["tf", weights["h5"], n, args.seconds, args.repeats], tf_env(n))
@@ -279,6 +301,7 @@ def main():
                 lite, _ = run_worker(["tflite", weights["tflite"], n, args.seconds, args.repeats], tf_env(n))
                 lite_rounds[n].append(lite)
                 gemm_rounds[n].append(sgemm_rate(args.mood, n))
+                peak_rounds[n].append(fma_peak(peak_binary, n))
                 cmd = [args.mood, "bench", "yamnet", "--weights", weights["bin"],
                        "--seconds", f"{args.seconds:g}", "--threads", str(n), "--batch", str(args.batch),
                        "--repeats", str(args.repeats), "--json"]
@@ -307,10 +330,16 @@ def main():
         t_lite = statistics.median(x["median_s"] for x in lite_rounds[n])
         gflops = statistics.median(gemm_rounds[n])
         limit = flops * ours[n]["patches"] / (gflops * 1e9)
+        peak = statistics.median(peak_rounds[n]) if None not in peak_rounds[n] else None
+        # The network's work in 1 / 1.15 of TFLite's time: the rate the issue's goal asks of ours.
+        goal_gflops = flops * ours[n]["patches"] / (t_lite / 1.15) / 1e9
         rows.append({"threads": n, "tf_median_s": t_tf, "tflite_median_s": t_lite, "ours_median_s": t_ours,
                      "tf_x_realtime": args.seconds / t_tf, "ours_x_realtime": args.seconds / t_ours,
                      "ratio_tf_over_ours": t_tf / t_ours, "ratio_tflite_over_ours": t_lite / t_ours,
                      "sgemm_gflops": gflops, "sgemm_limit_s": limit, "ours_pct_of_limit": 100 * limit / t_ours,
+                     "fma_peak_gflops": peak, "goal_gflops": goal_gflops,
+                     "goal_pct_of_fma_peak": 100 * goal_gflops / peak if peak else None,
+                     "tflite_pct_of_fma_peak": 100 * flops * ours[n]["patches"] / t_lite / 1e9 / peak if peak else None,
                      "patches_tf": tf_results[n]["patches"], "patches_ours": ours[n]["patches"],
                      "patches_tflite": lite_rounds[n][0]["patches"], "kernels": ours[n].get("kernels")})
 
@@ -343,6 +372,14 @@ def main():
               f"TFLite {rows[0]['tflite_median_s'] / rows[1]['tflite_median_s']:.2f}×, "
               f"TF {rows[0]['tf_median_s'] / rows[1]['tf_median_s']:.2f}×")
     print("(X/ours > 1: ours is faster; TF and ours end to end, TFLite the network alone)")
+    if rows[0]["fma_peak_gflops"]:
+        print()
+        print(f"{'threads':>7}  {'FMA peak GFLOP/s':>16}  {'TFLite, % of peak':>17}  "
+              f"{'1.15× TFLite needs GFLOP/s':>26}  {'= % of peak':>11}")
+        for r in rows:
+            print(f"{r['threads']:>7}  {r['fma_peak_gflops']:>16.1f}  {r['tflite_pct_of_fma_peak']:>17.0f}  "
+                  f"{r['goal_gflops']:>26.1f}  {r['goal_pct_of_fma_peak']:>11.0f}")
+        print("(the network's multiply-adds only; ours also computes the log-mel in that time)")
     if tf_logs:
         print()
         print("TF stderr (deduplicated):")
@@ -359,6 +396,7 @@ def main():
                        "rows": rows, "tf": [tf_rounds[n] for n in THREADS],
                        "ours": [our_rounds[n] for n in THREADS],
                        "tflite": [lite_rounds[n] for n in THREADS], "sgemm_gflops": [gemm_rounds[n] for n in THREADS],
+                       "fma_peak_gflops": [peak_rounds[n] for n in THREADS],
                        "mood_commands": [mood_cmds[n] for n in THREADS],
                        "openblas_env": blas_env, "wall_s": elapsed}, f, indent=1)
             f.write("\n")
