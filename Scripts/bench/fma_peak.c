@@ -21,32 +21,26 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-#define CHAIN12(F) F(0) F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11)
+/* `CHAINS` chains of `n` FMAs on vectors of type T; returns a sum of them so nothing is dropped. */
+#define FMA_CHAINS(T, SET1, FMADD, FIRST_LANE)                                            \
+    T a[CHAINS], x = SET1(0.999999f), y = SET1(1e-7f);                                    \
+    for (int c = 0; c < CHAINS; c++) a[c] = SET1((float)c);                               \
+    for (long i = 0; i < n; i++) {                                                        \
+        a[0] = FMADD(a[0], x, y); a[1] = FMADD(a[1], x, y); a[2] = FMADD(a[2], x, y);     \
+        a[3] = FMADD(a[3], x, y); a[4] = FMADD(a[4], x, y); a[5] = FMADD(a[5], x, y);     \
+        a[6] = FMADD(a[6], x, y); a[7] = FMADD(a[7], x, y); a[8] = FMADD(a[8], x, y);     \
+        a[9] = FMADD(a[9], x, y); a[10] = FMADD(a[10], x, y); a[11] = FMADD(a[11], x, y); \
+    }                                                                                     \
+    float sum = 0;                                                                        \
+    for (int c = 0; c < CHAINS; c++) sum += FIRST_LANE(a[c]);                             \
+    return sum;
 
 __attribute__((target("avx2,fma"))) static float run256(long n) {
-    __m256 a[CHAINS], x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(1e-7f);
-    for (int c = 0; c < CHAINS; c++) a[c] = _mm256_set1_ps((float)c);
-    for (long i = 0; i < n; i++) {
-#define STEP(c) a[c] = _mm256_fmadd_ps(a[c], x, y);
-        CHAIN12(STEP)
-#undef STEP
-    }
-    float out[8], sum = 0;
-    for (int c = 0; c < CHAINS; c++) { _mm256_storeu_ps(out, a[c]); sum += out[0]; }
-    return sum;
+    FMA_CHAINS(__m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_cvtss_f32)
 }
 
 __attribute__((target("avx512f"))) static float run512(long n) {
-    __m512 a[CHAINS], x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
-    for (int c = 0; c < CHAINS; c++) a[c] = _mm512_set1_ps((float)c);
-    for (long i = 0; i < n; i++) {
-#define STEP(c) a[c] = _mm512_fmadd_ps(a[c], x, y);
-        CHAIN12(STEP)
-#undef STEP
-    }
-    float sum = 0;
-    for (int c = 0; c < CHAINS; c++) sum += _mm512_reduce_add_ps(a[c]);
-    return sum;
+    FMA_CHAINS(__m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_cvtss_f32)
 }
 
 static int wide;
