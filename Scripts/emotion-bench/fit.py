@@ -59,7 +59,7 @@ FITTED = [("music", "arousal"), ("music", "valence"), ("speech", "arousal")]
 # typical values: the dev part's few instruments span a narrow range of brightness and register
 # (a scale fitted there reads other instruments as extreme), and its tempo spread carries the
 # tracker's octave errors.
-DEV_SCALED = ("loudness_db", "mode_major")
+DEV_SCALED = ("loudness_db", "mode_major", "modulation_rate")
 # Contexts whose bias is fitted too (an intercept): without YAMNet a music clip is partly judged by
 # the speech cues (YIN finds its tones voiced), which read music's few onsets and narrow loudness
 # range as calm speech; the music bias takes that offset up. Speech keeps its centred bias: its
