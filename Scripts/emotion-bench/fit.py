@@ -12,7 +12,7 @@
    neutral (Juslin & Laukka 2003, Table 11; Eerola, Friberg & Bresin 2013). Speech valence has
    no target (acoustic valence cues in speech are weak: AFFECT.md): its rows are kept.
 3. Model, as Sources/Emotion/Model/EmotionModel+Estimate.swift without YAMNet: raw = Σ_c π_c ·
-   (bias_c + Σ_i w_i·clamp((x_i − mean_i)/scale_i, ±z_limit)), output = tanh(raw)·evidence, π_c
+   (bias_c + Σ_i w_i·clamp((x_i − mean_i)/scale_i, ±z_limit)), output = tanh(raw)·min(1, evidence / rule/weak_sound_fraction), π_c
    from context/no_yamnet/* (voiced fraction, tempo confidence and key clarity, constant). Given π the raw score
    is linear in the weights, so they are fitted by least squares onto atanh(target / evidence)
    (clipped to ±0.95), with every weight's sign held to the published direction it encodes (the
@@ -102,6 +102,11 @@ def evidence(d, values):
     return 0.0 if sound * d["durationS"] < values["rule/min_sound_s"][0] else sound
 
 
+def amplitude(d, values):
+    """What arousal and valence are scaled by (EmotionModel.amplitude): evidence / weak fraction, at most 1."""
+    return min(evidence(d, values) / values["rule/weak_sound_fraction"][0], 1.0)
+
+
 def contexts(d, values, music_weight=None):
     cue = lambda n: min(max(d["cues"].get(n, 0.0), 0.0), 1.0)
     ny = lambda c: values[f"context/no_yamnet/{c}"][0]
@@ -145,7 +150,7 @@ def predict(d, values, cues, music_weight):
                 if cc == c and dd == dim:
                     s += w * z(d, name, mean, scale, limit)
             raw += p * s
-        out[dim] = math.tanh(raw) * evidence(d, values)
+        out[dim] = math.tanh(raw) * amplitude(d, values)
     return out
 
 
@@ -167,7 +172,7 @@ def fit(data, rows, values, music_weight):
         A, b, groups, within = [], [], [], []
         for d, r in zip(data, rows):
             t = targets(r).get(dim)
-            ev = evidence(d, values)
+            ev = amplitude(d, values)
             if t is None or ev <= 0:
                 continue
             pi = contexts(d, values, music_weight)
