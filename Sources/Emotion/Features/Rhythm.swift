@@ -179,7 +179,7 @@ struct TempoEstimator {
     /// (4 s at 100 frames/s), its onset strength is constant, or step 5 says so; `onsets` is
     /// `OnsetDetector`'s count for the file.
     func estimate(onsets: Int) -> TempoEstimate? {
-        guard onsets >= Self.minimumOnsets, let r = autocorrelation.normalized() else { return nil }
+        guard onsets >= Self.minimumOnsets, let r = autocorrelation.normalized()?.r else { return nil }
         let top = autocorrelation.maxLag
         let bpm = { (lag: Double) in 60 * frameRate / lag }
         let mass = { (k: Int) in max(r[k - 1], 0) + max(r[k], 0) + max(r[k + 1], 0) }

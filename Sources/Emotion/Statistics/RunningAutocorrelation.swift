@@ -32,9 +32,9 @@ struct RunningAutocorrelation {
         count += 1
     }
 
-    /// r(k)/r(0), k = 0 … maxLag; nil under 2·maxLag values, or when the stream is constant (or
-    /// its sums are not finite).
-    func normalized() -> [Double]? {
+    /// r(k)/r(0), k = 0 … maxLag, with r(0) (the variance) and the mean; nil under 2·maxLag values,
+    /// or when the stream is constant (or its sums are not finite).
+    func normalized() -> (r: [Double], variance: Double, mean: Double)? {
         guard count >= 2 * maxLag else { return nil }
         let n = Double(count), mean = sum / n
         // Σ of the first k and of the last k values, for the mean correction.
@@ -47,8 +47,9 @@ struct RunningAutocorrelation {
             headSum += head[k]
             tailSum += recent[(count - 1 - k) % recent.count]
         }
-        guard r[0] > 0, r[0].isFinite else { return nil }
-        for k in stride(from: maxLag, through: 0, by: -1) { r[k] /= r[0] }
-        return r
+        let variance = r[0]
+        guard variance > 0, variance.isFinite else { return nil }
+        for k in r.indices { r[k] /= variance }
+        return (r, variance, mean)
     }
 }
