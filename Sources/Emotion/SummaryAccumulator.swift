@@ -2,7 +2,7 @@ import Foundation
 
 /// Collects each frame's features into bounded-memory statistics and turns them into a
 /// `FeatureSummary` at the end of the file: histograms for percentiles, loudness-binned sums for
-/// means and spreads behind the silence gate, and the streaming tempo, onset and syllable state.
+/// means and spreads behind the silence gate, and the streaming tempo, onset, modulation and syllable state.
 struct SummaryAccumulator {
     /// Features summed per loudness bin (then the 12 chroma classes).
     private enum Gated: Int, CaseIterable {

@@ -26,14 +26,12 @@ struct ModulationRate {
     /// would put the centroid mid-band, ≈ 8 Hz), a held C-major triad by its partials' beating
     /// (6.7 %); the emotion bench's music varies by 14 % and more, its speech by 65 % and more.
     private static let minimumDepth = 0.1
-    private let frameRate: Double
     private var autocorrelation: RunningAutocorrelation
     /// cos(2πfk/F)·w(k) per frequency and lag, made once.
     private let kernel: [[Double]]
     private let frequencies: [Double]
 
     init(frameRate: Double) {
-        self.frameRate = frameRate
         let lags = max(1, Int((Self.windowSeconds * frameRate).rounded()))
         autocorrelation = RunningAutocorrelation(maxLag: lags)
         let count = Int(((Self.highHz - Self.lowHz) / Self.stepHz).rounded()) + 1
