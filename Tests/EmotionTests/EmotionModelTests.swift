@@ -119,6 +119,21 @@ import Testing
         #expect(abs(weak.arousal - full.arousal / 2) < 1e-12 && weak.weakEvidence)
     }
 
+    /// Without YAMNet, a voice that fits a key about as well as some music does stays with the speech
+    /// cues, and a held chord goes to the music cues. The failure it guards: at the key floor 0.7,
+    /// monotone or low, narrow-range espeak-ng speech (key clarity 0.72–0.84 in every part of the
+    /// emotion bench; DirectionTests' x-low pitch range: 0.73) was judged by the music cues, where
+    /// its level reads as loud music. Cues as measured: that x-low clip, and the 12 s C4+E4+G4 triad.
+    @Test func aMonotoneVoiceStaysSpeechAndAHeldChordIsMusic() {
+        let monotone: [EmotionCue: Double] = [.voicedFraction: 0.71, .tempoConfidence: 0.12, .keyClarity: 0.73]
+        let triad: [EmotionCue: Double] = [.voicedFraction: 1, .tempoConfidence: 0, .keyClarity: 0.84]
+        let pi = { (cues: [EmotionCue: Double]) in Self.model.contextWeights(EmotionInput(cues: cues, yamnet: nil, evidence: 1)) }
+        let (voice, chord) = (pi(monotone), pi(triad))
+        print("π monotone voice \(voice), held triad \(chord)")
+        #expect(voice[.speech, default: 0] > 2 * voice[.music, default: 0])
+        #expect(chord[.music, default: 0] > 2 * chord[.speech, default: 0])
+    }
+
     /// The weak-evidence cap is applied once: an input whose label probability is far above the
     /// cap gets exactly the cap as `emotionConfidence` and `confidence` with YAMNet, and exactly
     /// cap × the no-YAMNet factor without (not cap², nor cap × factor capped again).
