@@ -12,14 +12,14 @@
    neutral (Juslin & Laukka 2003, Table 11; Eerola, Friberg & Bresin 2013). Speech valence has
    no target (acoustic valence cues in speech are weak: AFFECT.md): its rows are kept.
 3. Model, as Sources/Emotion/Model/EmotionModel+Estimate.swift without YAMNet: raw = Σ_c π_c ·
-   (bias_c + Σ_i w_i·clamp((x_i − mean_i)/scale_i, ±z_limit)), output = tanh(raw)·evidence, π_c
+   (bias_c + Σ_i w_i·clamp((x_i − mean_i)/scale_i, ±z_limit)), output = tanh(raw)·min(1, evidence / rule/weak_sound_fraction), π_c
    from context/no_yamnet/* (voiced fraction, tempo confidence and key clarity, constant). Given π the raw score
-   is linear in the weights, so they are fitted by least squares onto atanh(target / evidence)
+   is linear in the weights, so they are fitted by least squares onto atanh(target / min(1, evidence / rule/weak_sound_fraction))
    (clipped to ±0.95), with every weight's sign held to the published direction it encodes (the
    sign in the table, magnitude at least MIN_WEIGHT: scipy.optimize.lsq_linear with bounds) and a
    small ridge (λ = 0.05) towards zero, and the music biases free (an intercept: BIASED). Music
-   means and scales of loudness and mode come from the dev music clips (median, sd); the other
-   music cues keep the table's typical values (DEV_SCALED). Besides each clip's row, the
+   means and scales of loudness, mode and modulation rate come from the dev music clips (median,
+   sd); the other music cues keep the table's typical values (DEV_SCALED). Besides each clip's row, the
    system holds the same row less the mean of its matched group (a music combo's eight cells, a speech voice × passage's nine
    profiles; weight WITHIN_BY): a fixed-effects term, so that differences between voices or
    instruments the design does not vary (a female voice's higher F0) do not dilute a cue that
@@ -58,8 +58,10 @@ FITTED = [("music", "arousal"), ("music", "valence"), ("speech", "arousal")]
 # Music cues whose mean and scale come from the development clips. The others keep the table's
 # typical values: the dev part's few instruments span a narrow range of brightness and register
 # (a scale fitted there reads other instruments as extreme), and its tempo spread carries the
-# tracker's octave errors.
-DEV_SCALED = ("loudness_db", "mode_major")
+# tracker's octave errors. The modulation rate's typical value for music is not published (Ding et
+# al. 2017 give where music's modulation spectrum peaks, not its centroid), and its spread in the
+# dev part comes from the design's slow and fast tempi, not from a few instruments.
+DEV_SCALED = ("loudness_db", "mode_major", "modulation_rate")
 # Contexts whose bias is fitted too (an intercept): without YAMNet a music clip is partly judged by
 # the speech cues (YIN finds its tones voiced), which read music's few onsets and narrow loudness
 # range as calm speech; the music bias takes that offset up. Speech keeps its centred bias: its
@@ -100,6 +102,11 @@ def cues_of(mood, files):
 def evidence(d, values):
     sound = 1 - d["silenceFraction"]
     return 0.0 if sound * d["durationS"] < values["rule/min_sound_s"][0] else sound
+
+
+def amplitude(d, values):
+    """What arousal and valence are scaled by (EmotionModel.amplitude): evidence / weak fraction, at most 1."""
+    return min(evidence(d, values) / values["rule/weak_sound_fraction"][0], 1.0)
 
 
 def contexts(d, values, music_weight=None):
@@ -145,7 +152,7 @@ def predict(d, values, cues, music_weight):
                 if cc == c and dd == dim:
                     s += w * z(d, name, mean, scale, limit)
             raw += p * s
-        out[dim] = math.tanh(raw) * evidence(d, values)
+        out[dim] = math.tanh(raw) * amplitude(d, values)
     return out
 
 
@@ -167,7 +174,7 @@ def fit(data, rows, values, music_weight):
         A, b, groups, within = [], [], [], []
         for d, r in zip(data, rows):
             t = targets(r).get(dim)
-            ev = evidence(d, values)
+            ev = amplitude(d, values)
             if t is None or ev <= 0:
                 continue
             pi = contexts(d, values, music_weight)

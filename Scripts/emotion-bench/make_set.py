@@ -6,9 +6,10 @@ prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
     Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
-published cue studies expect of it). Three parts with disjoint seeds, instruments, keys, voices
-and sentences: `dev` (the fitting script may look at it), `heldout` and `probe` (reported only;
-`probe`'s instruments are further from the development part's). Clips already in
+published cue studies expect of it). Four parts with disjoint seeds, instruments, voices and
+sentences: `dev` (the fitting script may look at it), `heldout`, `probe` and `probe2` (reported
+only; `probe`'s instruments are further from the development part's, and `probe2` was added after
+the changes made for `probe`, as a check nobody tuned on). Clips already in
 <out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
@@ -87,6 +88,18 @@ PARTS = {
         "passages": ["The children ran down to the beach as soon as the rain stopped.",
                      "Please leave the keys with the porter when you go out this evening.",
                      "The old clock in the hall struck nine as we sat down to supper."],
+    },
+    # A fourth part, made after the model's changes for `probe` were settled and never tuned on:
+    # instruments no other part uses (harpsichord + bassoon, accordion + pan flute, warm pad +
+    # English horn), its own seeds, tonic order, voices and passages.
+    "probe2": {
+        "instruments": [(6, 70), (21, 75), (89, 69)],
+        "tonics": [7, 0, 5, 10, 3, 8, 1, 6, 11, 4, 9, 2],
+        "seed": 9001,
+        "voices": ["en-gb+f2", "en-us+m4", "en-gb-x-gbcwmd+f1", "en-us-nyc+m7", "en-gb-scotland+f5"],
+        "passages": ["The baker opened his shop early because of the market on the square.",
+                     "We could hear the band playing long before we reached the park gates.",
+                     "Her cousin sent a postcard from the mountains with a picture of a lake."],
     },
 }
 COMBOS = 12

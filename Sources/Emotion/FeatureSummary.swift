@@ -30,6 +30,9 @@ public struct FeatureSummary: Codable, Sendable, Equatable {
     public var tempo: TempoEstimate?
     /// Onsets per second (OnsetDetector.swift).
     public var onsetRate: Double
+    /// The loudness envelope's modulation-spectrum centroid, Hz (ModulationRate.swift); nil under
+    /// 2 s or for a constant level.
+    public var modulationRate: Double?
     /// Mean chroma of the non-silent frames, C … B.
     public var chroma: [Double]
     /// The key chroma (KeyChroma.swift): the mean harmonic pitch class profile of the non-silent

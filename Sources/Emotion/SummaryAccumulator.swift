@@ -2,7 +2,7 @@ import Foundation
 
 /// Collects each frame's features into bounded-memory statistics and turns them into a
 /// `FeatureSummary` at the end of the file: histograms for percentiles, loudness-binned sums for
-/// means and spreads behind the silence gate, and the streaming tempo, onset and syllable state.
+/// means and spreads behind the silence gate, and the streaming tempo, onset, modulation and syllable state.
 struct SummaryAccumulator {
     /// Features summed per loudness bin (then the 12 chroma classes).
     private enum Gated: Int, CaseIterable {
@@ -22,6 +22,7 @@ struct SummaryAccumulator {
     private var f0Sum = 0.0, f0Squares = 0.0, hnrSum = 0.0
     private var tempo: TempoEstimator
     private var onsets: OnsetDetector
+    private var modulation: ModulationRate
     private var syllables = SyllableNuclei()
     private var frames = 0
     /// One frame's gated values, rewritten by each `add` (allocated once).
@@ -31,6 +32,7 @@ struct SummaryAccumulator {
         self.config = config
         tempo = TempoEstimator(frameRate: config.frameRate)
         onsets = OnsetDetector(frameRate: config.frameRate)
+        modulation = ModulationRate(frameRate: config.frameRate)
         values = [Double](repeating: 0, count: gated.features)
     }
 
@@ -62,6 +64,7 @@ struct SummaryAccumulator {
         }
         tempo.add(frame.onsetStrength)
         onsets.add(frame.onsetStrength)
+        modulation.add(levelDB: frame.loudness)
         syllables.add(intensity: frame.pitch.level, voiced: frame.pitch.voiced)
     }
 
@@ -80,7 +83,7 @@ struct SummaryAccumulator {
     mutating func reset() {
         gated.reset(); keyProfiles.reset(); loudness.reset(); intensity.reset(); semitones.reset()
         (f0Sum, f0Squares, hnrSum, frames) = (0, 0, 0, 0)
-        tempo.reset(); onsets.reset(); syllables.reset()
+        tempo.reset(); onsets.reset(); modulation.reset(); syllables.reset()
     }
 
     private func summarize(samples: Int, clipped: Int) -> FeatureSummary {
@@ -122,6 +125,7 @@ struct SummaryAccumulator {
             pitch: pitchSummary(),
             tempo: tempo.estimate(onsets: onsets.count),
             onsetRate: duration > 0 ? Double(onsets.count) / duration : 0,
+            modulationRate: modulation.estimate(),
             chroma: chroma,
             keyChroma: keyChroma,
             tuningCents: 100 * tuning,

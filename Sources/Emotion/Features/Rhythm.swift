@@ -135,9 +135,8 @@ struct OnsetDetector {
 /// Tempo in BPM from the onset strength's autocorrelation, accumulated while streaming.
 ///
 /// 1. r(k): the autocorrelation of the mean-removed onset strength over the whole file, unbiased
-///    (divided by the N − k products) and normalized by r(0), lags k = 0 … 201 (≥ 30 BPM at
-///    100 frames/s). Running sums give it exactly in O(lags) memory: Σ o_t·o_{t−k}, Σ o_t, and the
-///    first and last 202 values for the mean correction.
+///    and normalized by r(0), lags k = 0 … 201 (≥ 30 BPM at 100 frames/s), streaming
+///    (`RunningAutocorrelation`).
 /// 2. Salience s(k) = prior(k)·m(k) over lags for 30–300 BPM, with m(k) = Σ_{j=k−1…k+1} max(r_j, 0)
 ///    (a beat period between two frame lags splits its peak over both) and prior a log-normal
 ///    weight centred on 120 BPM with one octave standard deviation, as in librosa.feature.tempo.
@@ -161,58 +160,27 @@ struct OnsetDetector {
 struct TempoEstimator {
     private static let octaveRatio = 0.3, maxFasterBPM = 200.0, minimumConfidence = 0.05, minimumOnsets = 4
     private let frameRate: Double
-    private let minLag: Int, maxLag: Int, top: Int      // salience lags minLag…maxLag, r up to top
-    private var products: [Double]     // Σ_t o_t·o_{t−k}, k = 0 … top
-    private var head: [Double]         // first top + 1 values
-    private var recent: [Double]       // ring of the last top + 1 values
-    private var sum = 0.0
-    private var count = 0
+    private let minLag: Int, maxLag: Int            // salience lags minLag…maxLag, r up to maxLag + 1
+    private var autocorrelation: RunningAutocorrelation
 
     init(frameRate: Double) {
         self.frameRate = frameRate
         minLag = Int((60 * frameRate / 300).rounded(.up))
         maxLag = Int((60 * frameRate / 30).rounded(.down))
-        top = maxLag + 1
-        products = [Double](repeating: 0, count: top + 1)
-        head = []
-        recent = products
+        autocorrelation = RunningAutocorrelation(maxLag: maxLag + 1)
     }
 
     /// Starts over, keeping the storage.
-    mutating func reset() {
-        for k in products.indices { (products[k], recent[k]) = (0, 0) }
-        head.removeAll(keepingCapacity: true)
-        (sum, count) = (0, 0)
-    }
+    mutating func reset() { autocorrelation.reset() }
 
-    mutating func add(_ strength: Float) {
-        let x = Double(strength)
-        recent[count % recent.count] = x
-        if head.count < recent.count { head.append(x) }
-        for k in 0...min(top, count) { products[k] += x * recent[(count - k) % recent.count] }
-        sum += x
-        count += 1
-    }
+    mutating func add(_ strength: Float) { autocorrelation.add(Double(strength)) }
 
     /// The estimate, or nil when the file is shorter than two periods of the slowest tempo
     /// (4 s at 100 frames/s), its onset strength is constant, or step 5 says so; `onsets` is
     /// `OnsetDetector`'s count for the file.
     func estimate(onsets: Int) -> TempoEstimate? {
-        guard count >= 2 * top, onsets >= Self.minimumOnsets else { return nil }
-        let n = Double(count), mean = sum / n
-        // Σ of the first k and of the last k values, for the mean correction.
-        var headSum = 0.0, tailSum = 0.0
-        var r = [Double](repeating: 0, count: top + 1)
-        for k in 0...top {
-            // Σ_{t≥k} (o_t − μ)(o_{t−k} − μ) = P_k − μ(Σ_{t≥k} o_t + Σ_{t<N−k} o_t) + (N − k)μ²
-            let covariance = products[k] - mean * ((sum - headSum) + (sum - tailSum)) + (n - Double(k)) * mean * mean
-            r[k] = covariance / (n - Double(k))
-            headSum += head[k]
-            tailSum += recent[(count - 1 - k) % recent.count]
-        }
-        guard r[0] > 0 else { return nil }
-        for k in stride(from: top, through: 0, by: -1) { r[k] /= r[0] }
-
+        guard onsets >= Self.minimumOnsets, let r = autocorrelation.normalized()?.r else { return nil }
+        let top = autocorrelation.maxLag
         let bpm = { (lag: Double) in 60 * frameRate / lag }
         let mass = { (k: Int) in max(r[k - 1], 0) + max(r[k], 0) + max(r[k + 1], 0) }
         let salience = { (k: Int) in tempoPrior(bpm(Double(k))) * mass(k) }

@@ -7,6 +7,7 @@ public enum EmotionCue: String, CaseIterable, Codable, Sendable {
     case loudnessRangeDB = "loudness_range_db"      // its 10–90th percentile range, dB
     case speechRate = "speech_rate"                 // syllable nuclei per second (de Jong & Wempe 2009)
     case onsetRate = "onset_rate"                   // loudness peaks per second (eGeMAPS)
+    case modulationRate = "modulation_rate"         // loudness modulation-spectrum centroid, Hz (enrate)
     case f0 = "f0_st"                               // median F0, semitones re 27.5 Hz (eGeMAPS)
     case f0Range = "f0_range_st"                    // F0 20–80th percentile range, semitones
     case hammarbergDB = "hammarberg_db"             // Hammarberg index, dB (eGeMAPS)

@@ -26,7 +26,7 @@ public struct EmotionInput: Sendable {
 
 /// The model's answer for a stretch of audio.
 public struct EmotionEstimate: Sendable, Equatable, Codable {
-    /// In [−1, 1]: tanh of the blended raw score, times the evidence.
+    /// In [−1, 1]: tanh of the blended raw score, times the evidence's amplitude (`amplitude(evidence:)`).
     public var arousal: Double, valence: Double
     public var emotion: EmotionLabel
     /// The softmax probability of `emotion` over −d²/T to the prototypes, capped at the model's
@@ -73,7 +73,8 @@ extension EmotionModel {
             return score
         }
         let evidence = input.evidence.isFinite ? min(max(input.evidence, 0), 1) : 0
-        let arousal = tanh(raw(.arousal)) * evidence + 0, valence = tanh(raw(.valence)) * evidence + 0   // + 0: no −0
+        let amplitude = amplitude(evidence: evidence)
+        let arousal = tanh(raw(.arousal)) * amplitude + 0, valence = tanh(raw(.valence)) * amplitude + 0   // + 0: no −0
         let (best, probabilities) = nearestPrototype(valence: valence, arousal: arousal)
         let weak = evidence < weakSoundFraction
         let emotionConfidence = weak ? min(probabilities[best], weakEvidenceCap) : probabilities[best]
@@ -86,6 +87,14 @@ extension EmotionModel {
             energyLevel: weak ? .low : EnergyLevel(arousal: arousal, thresholds: energyThresholds),
             contextWeights: Dictionary(uniqueKeysWithValues: pi.map { ($0.key.rawValue, $0.value) }),
             weakEvidence: weak)
+    }
+
+    /// What arousal and valence are scaled by: evidence / rule/weak_sound_fraction, at most 1. Weak
+    /// evidence fades the answer towards neutral (silence: 0); a stretch with enough sound to be
+    /// judged is judged in full, so a staccato or soft passage with rests between its notes is not
+    /// pulled towards neutral, and calmer, for its rests.
+    func amplitude(evidence: Double) -> Double {
+        weakSoundFraction > 0 ? min(evidence / weakSoundFraction, 1) : (evidence > 0 ? 1 : 0)
     }
 
     /// The index of the prototype nearest (valence, arousal), and each prototype's probability.

@@ -2,8 +2,8 @@ import Foundation
 
 extension FeatureSummary {
     /// The cues `Weights/emotion.tsv` names, from this summary, in the table's units. Cues that
-    /// cannot be measured (no voiced frame: no pitch; no tempo; no key) are left out, so the model
-    /// takes them as typical.
+    /// cannot be measured (no voiced frame: no pitch; no tempo; no key; no modulation rate) are
+    /// left out, so the model takes them as typical.
     public var emotionCues: [EmotionCue: Double] {
         var cues: [EmotionCue: Double] = [
             .loudnessDB: loudness.meanDB,
@@ -21,6 +21,7 @@ extension FeatureSummary {
             cues[.f0Range] = pitch.rangeSemitones
         }
         if let tempo { cues[.tempoBPM] = tempo.bpm }
+        if let modulationRate { cues[.modulationRate] = modulationRate }
         if let key {
             cues[.modeMajor] = (key.mode == .major ? 1 : -1) * key.modeConfidence
             cues[.keyClarity] = key.correlation
