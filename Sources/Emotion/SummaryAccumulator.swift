@@ -15,6 +15,7 @@ struct SummaryAccumulator {
     private var gated = GatedMoments(features: Gated.count + Chroma.classes)
     /// The key chroma's frame profiles (HarmonicPitchClassProfile), gated like the rest.
     private var keyProfiles = GatedMoments(features: HarmonicPitchClassProfile.bins)
+    private var keyOpening: KeyOpening
     /// Loudness and pitch-frame intensity, dB; F0 in semitones re 27.5 Hz.
     private var loudness = Histogram(lower: -120, upper: 10, width: 0.05)
     private var intensity = Histogram(lower: -120, upper: 10, width: 0.05)
@@ -33,6 +34,7 @@ struct SummaryAccumulator {
         tempo = TempoEstimator(frameRate: config.frameRate)
         onsets = OnsetDetector(frameRate: config.frameRate)
         modulation = ModulationRate(frameRate: config.frameRate)
+        keyOpening = KeyOpening(config: config)
         values = [Double](repeating: 0, count: gated.features)
     }
 
@@ -71,6 +73,7 @@ struct SummaryAccumulator {
     /// Adds one key frame's harmonic pitch class profile, at the loudness of the frame at its centre.
     mutating func addKeyProfile(_ profile: [Double], loudness: Float) {
         keyProfiles.add(profile, loudness: Double(loudness))
+        keyOpening.add(profile, loudness: Double(loudness))
     }
 
     /// The summary of `samples` samples, `clipped` of them clipped.
@@ -81,7 +84,7 @@ struct SummaryAccumulator {
 
     /// Starts over for the next segment, keeping every buffer (nothing allocated per segment).
     mutating func reset() {
-        gated.reset(); keyProfiles.reset(); loudness.reset(); intensity.reset(); semitones.reset()
+        gated.reset(); keyProfiles.reset(); keyOpening.reset(); loudness.reset(); intensity.reset(); semitones.reset()
         (f0Sum, f0Squares, hnrSum, frames) = (0, 0, 0, 0)
         tempo.reset(); onsets.reset(); modulation.reset(); syllables.reset()
     }
@@ -102,6 +105,7 @@ struct SummaryAccumulator {
         let profile = (0..<HarmonicPitchClassProfile.bins).map { keyProfiles.moments($0, fromBin: gate).mean }
         let tuning = KeyChroma.tuning(profile)
         let keyChroma = KeyChroma.fold(profile, tuning: tuning)
+        let opening = keyOpening.profile(fromBin: gate).map { KeyChroma.fold($0, tuning: tuning) }
         return FeatureSummary(
             durationSeconds: duration,
             frames: frames,
@@ -129,7 +133,7 @@ struct SummaryAccumulator {
             chroma: chroma,
             keyChroma: keyChroma,
             tuningCents: 100 * tuning,
-            key: estimateKey(chroma: keyChroma),
+            key: estimateKey(chroma: keyChroma, opening: opening, openingWeight: config.keyOpeningWeight),
             speechRate: duration > 0
                 ? Double(syllables.count(quantile99: Float(intensity.quantile(0.99) ?? 0))) / duration : 0)
     }

@@ -68,10 +68,20 @@ struct PitchClasses {
 
 /// Key and mode from a mean chroma vector (the key chroma, KeyChroma.swift): the Pearson correlation with each of the 24 rotations
 /// of Albrecht & Shanahan's major and minor key profiles (pitch-class distributions of a corpus of
-/// common-practice pieces); the best is the key. `correlation` is that best
-/// r (−1 … 1); `modeConfidence` is the best major r minus the best minor r in absolute value
-/// (relative major and minor share their notes, so a small gap means an uncertain mode).
-/// Nil when the chroma is flat (all classes equal, as in silence).
+/// common-practice pieces), plus `openingWeight` times the same correlation of the `opening`
+/// chroma (the first seconds of sound, KeyOpening.swift); the key with the best sum wins.
+/// `correlation` is the winner's whole-file r (−1 … 1); `modeConfidence` is the gap between the
+/// best major and the best minor sum, divided by 1 + the opening's weight (relative major and minor
+/// share their notes, so a small gap means an uncertain mode). Nil when the chroma is flat (all
+/// classes equal, as in silence); a flat or missing opening adds nothing.
+/// Why the opening: music tends to begin on its tonic chord, so the first sounding chord is tonic
+/// evidence the pitch-class distribution lacks (Longuet-Higgins & Steedman 1971's first-note rule;
+/// Temperley & Marvin 2008: distribution alone leaves the neighbouring keys close). A short clip
+/// that holds two chords (I–V, I–IV, i–VI) fits the dominant, subdominant or relative key as well as
+/// its own: on the emotion bench (8 s clips at 60–80 BPM), every key miss was such a clip.
+/// Measured on the development part (96 clips), key exact without / with the opening: 0.97 / 1.00
+/// (held-out 0.94 / 1.00); 1.5 s and weight 1 give dev's largest smallest margin of the true key
+/// over the next (1 s: 0.003, 1.5 s: 0.088, 2 s: 0.072, 3 s: 0.004 at weight 1; weight capped at 1).
 /// Why not Krumhansl–Kessler: their probe-tone profiles rate the third and fifth of a minor key
 /// high enough that a plain major triad (C E G) correlates best with E minor (E G + B's smear);
 /// corpus profiles weight the tonic and fifth over the rest, giving C major. Measured on the
@@ -80,23 +90,35 @@ struct PitchClasses {
 /// key chroma 0.97 (A–S; a prototype of the same chroma gave K–K 0.89, Temperley 0.95).
 /// ref: Albrecht & Shanahan 2013, Music Perception 31(1), "The use of large corpora to train a new
 /// type of key-finding algorithm", 59–67; Krumhansl 1990, "Cognitive Foundations of Musical
-/// Pitch" (the correlation key-finding algorithm); Temperley 2007, "Music and Probability"
-func estimateKey(chroma: [Double]) -> KeyEstimate? {
+/// Pitch" (the correlation key-finding algorithm); Temperley 2007, "Music and Probability";
+/// Longuet-Higgins & Steedman 1971, "On interpreting Bach", Machine Intelligence 6, 221–241;
+/// Temperley & Marvin 2008, "Pitch-class distribution and the identification of key", Music
+/// Perception 25(3), 193–212
+func estimateKey(chroma: [Double], opening: [Double]? = nil, openingWeight: Double = 0) -> KeyEstimate? {
     precondition(chroma.count == 12)
-    /// The best rotation of `profile`: (tonic, r); nil when either vector is constant.
-    func best(_ profile: [Double]) -> (tonic: Int, r: Double)? {
-        var best = (tonic: 0, r: -Double.infinity)
-        for tonic in 0..<12 {
-            guard let r = pearson(chroma, { profile[($0 - tonic + 12) % 12] }) else { return nil }
-            if r > best.r { best = (tonic, r) }
+    /// r with the 24 keys, majors (tonic 0 … 11) then minors; nil when either vector is constant.
+    func correlations(_ x: [Double]) -> [Double]? {
+        var r = [Double]()
+        r.reserveCapacity(24)
+        for profile in [majorProfile, minorProfile] {
+            for tonic in 0..<12 {
+                guard let c = pearson(x, { profile[($0 - tonic + 12) % 12] }) else { return nil }
+                r.append(c)
+            }
         }
-        return best
+        return r
     }
-    guard let majorBest = best(majorProfile), let minorBest = best(minorProfile) else { return nil }
-    let mode: KeyEstimate.Mode = majorBest.r >= minorBest.r ? .major : .minor
-    let winner = mode == .major ? majorBest : minorBest
-    return KeyEstimate(tonic: winner.tonic, mode: mode, correlation: winner.r,
-                       modeConfidence: abs(majorBest.r - minorBest.r))
+    guard let whole = correlations(chroma) else { return nil }
+    var score = whole, weight = 0.0
+    if let opening, opening.count == 12, let r = correlations(opening) {
+        weight = openingWeight
+        for k in score.indices { score[k] += weight * r[k] }
+    }
+    let majorBest = score[..<12].max() ?? 0, minorBest = score[12...].max() ?? 0
+    var winner = 0
+    for k in score.indices where score[k] > score[winner] { winner = k }
+    return KeyEstimate(tonic: winner % 12, mode: winner < 12 ? .major : .minor, correlation: whole[winner],
+                       modeConfidence: abs(majorBest - minorBest) / (1 + weight))
 }
 
 // Albrecht & Shanahan 2013, table 1 (pitch-class proportions, C … B, tonic C).
