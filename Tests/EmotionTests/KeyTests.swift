@@ -85,6 +85,46 @@ import Testing
         #expect(sieved[7] / sieved[0] < 0.75 * unsieved[7] / unsieved[0])
     }
 
+    /// Short, slow clips that hold two chords (issue 13, round 3): 4 s of I then 4 s of V, of I then
+    /// IV, or of i then VI, as the emotion bench's 8 s clips at 60 BPM. The two chords' notes fit
+    /// the dominant, subdominant or relative key as well as the true one; the opening chord (the
+    /// tonic, KeyOpening.swift) decides. Without it (`keyOpeningWeight` 0) some of them go to the
+    /// neighbouring key, which shows the failure mode is there to fix.
+    @Test func twoChordClipsKeepTheirTonic() throws {
+        let pairs: [(minor: Bool, chords: [[Int]])] = [
+            (false, [[0, 4, 7], [7, 11, 14].map { $0 - 12 }]),    // I–V
+            (false, [[0, 4, 7], [5, 9, 12]]),                      // I–IV
+            (true, [[0, 3, 7], [8, 12, 15].map { $0 - 12 }]),     // i–VI
+        ]
+        var withOpening = 0, without = 0, misses: [String] = []
+        var off = FeatureConfig()
+        off.keyOpeningWeight = 0
+        for tonic in [0, 4, 9] {
+            for (minor, chords) in pairs {
+                let n = 4 * 16000
+                var y: [Double] = []
+                for chord in chords {
+                    var segment = [Double](repeating: 0, count: n)
+                    for note in chord + [chord[0] - 12] {
+                        let tone = Synth.harmonicTone(f0: Synth.midi(60 + tonic + note), count: n, harmonics: 6,
+                                                      amplitude: 0.05, seed: UInt64(note + 100))
+                        for i in 0..<n { segment[i] += tone[i] * min(1, Double(min(i, n - 1 - i)) / 160) }
+                    }
+                    y += segment
+                }
+                let clip = y.map { Float($0) }
+                let right = { (key: KeyEstimate?) in key?.tonic == tonic && key?.mode == (minor ? .minor : .major) }
+                let key = try FeatureExtractor.analyze(clip).summary.key
+                if right(key) { withOpening += 1 } else { misses.append("\(tonic) \(minor ? "minor" : "major") → \(key?.name ?? "none")") }
+                if right(try FeatureExtractor.analyze(clip, config: off).summary.key) { without += 1 }
+            }
+        }
+        print("two-chord clips: \(withOpening) of 9 keys right with the opening, \(without) without"
+              + (misses.isEmpty ? "" : "; missed: " + misses.joined(separator: ", ")))
+        #expect(withOpening == 9)
+        #expect(without < 9)
+    }
+
     @Test func silenceHasNoKey() throws {
         #expect(try FeatureExtractor.analyze([Float](repeating: 0, count: 16000)).summary.key == nil)
     }
