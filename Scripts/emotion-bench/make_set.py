@@ -7,9 +7,9 @@ prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
 published cue studies expect of it). Four parts with disjoint seeds, instruments, voices and
-sentences: `dev` (the fitting script may look at it), `heldout`, `probe` and `probe2` (reported
-only; `probe`'s instruments are further from the development part's, and `probe2` was added after
-the changes made for `probe`, as a check nobody tuned on). Clips already in
+sentences: `dev` (the fitting script may look at it), `heldout`, `probe`, `probe2` and `probe3`
+(reported only; `probe`'s instruments are further from the development part's, and `probe2` and
+`probe3` were added after the changes made for `probe` and for round 3, as checks nobody tuned on). Clips already in
 <out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
@@ -100,6 +100,18 @@ PARTS = {
         "passages": ["The baker opened his shop early because of the market on the square.",
                      "We could hear the band playing long before we reached the park gates.",
                      "Her cousin sent a postcard from the mountains with a picture of a lake."],
+    },
+    # A fifth part, made after round 3's changes (the key's opening, the calibration) were settled
+    # and scored once, never tuned on: instruments no other part uses (dulcimer + ocarina, kalimba +
+    # baritone sax, synth brass + recorder), its own seeds, tonic order, voices and passages.
+    "probe3": {
+        "instruments": [(15, 79), (108, 67), (62, 74)],
+        "tonics": [5, 11, 2, 8, 0, 6, 9, 3, 10, 4, 1, 7],
+        "seed": 13001,
+        "voices": ["en-gb-x-gbclan+m2", "en-029+f3", "en-us+m6", "en-gb-x-rp+f1", "en-us-nyc+f5"],
+        "passages": ["The farmer counted his sheep twice before he closed the gate for the night.",
+                     "A parcel came this morning, but nobody remembers ordering a new lamp.",
+                     "They built the bridge in a single summer, using stone from the hill."],
     },
 }
 COMBOS = 12
