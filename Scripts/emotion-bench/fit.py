@@ -350,10 +350,10 @@ def main():
             cols = [cols[0], f"{music_weight:g}", "fit, design", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, grid {'/'.join(f'{m:g}' for m in MUSIC_WEIGHTS)}]"]
         elif cols and cols[0] == "calibration/temperature":
             cols = [cols[0], f"{T:g}", "fit", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, jointly with rule/no_yamnet_confidence: "
-                    f"the lowest log loss of the corner moods' confidence, grid 0.002–0.6 log-spaced]"]
+                    f"the log loss of the corner moods' confidence out of fold (Platt's targets; the warmest T within one standard error of the lowest), grid 0.002–0.6 log-spaced]"]
         elif cols and cols[0] == "rule/no_yamnet_confidence":
             cols = [cols[0], f"{factor:g}", "fit, design, AFFECT.md", cols[3].split(" [fit:")[0] + f" [fit: {provenance}, jointly with "
-                    f"calibration/temperature: the lowest log loss of the corner moods' confidence, grid 0.5–1]"]
+                    f"calibration/temperature: the log loss of the corner moods' confidence out of fold, grid 0.5–1]"]
         out.append("\t".join(cols) if cols else line)
     with open(args.table, "w") as f:
         f.write("\n".join(out) + "\n")
