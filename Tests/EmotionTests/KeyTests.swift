@@ -16,9 +16,14 @@ import Testing
 
     /// The cadence, every note `cents` off equal temperament at A4 = 440 Hz.
     static func cadence(tonic: Int, minor: Bool, cents: Double = 0) -> [Float] {
-        let n = 8000
+        render(progression(minor: minor), tonic: tonic, samplesPerChord: 8000, cents: cents)
+    }
+
+    /// `chords` (semitones above the tonic, root first), `samplesPerChord` each, every note `cents`
+    /// off equal temperament.
+    static func render(_ chords: [[Int]], tonic: Int, samplesPerChord n: Int, cents: Double = 0) -> [Float] {
         var y: [Double] = []
-        for chord in progression(minor: minor) {
+        for chord in chords {
             var segment = [Double](repeating: 0, count: n)
             for note in chord + [chord[0] - 12] {
                 let tone = Synth.harmonicTone(f0: Synth.midi(60 + tonic + note) * exp2(cents / 1200), count: n, harmonics: 6,
@@ -101,18 +106,7 @@ import Testing
         off.keyOpeningWeight = 0
         for tonic in [0, 4, 9] {
             for (minor, chords) in pairs {
-                let n = 4 * 16000
-                var y: [Double] = []
-                for chord in chords {
-                    var segment = [Double](repeating: 0, count: n)
-                    for note in chord + [chord[0] - 12] {
-                        let tone = Synth.harmonicTone(f0: Synth.midi(60 + tonic + note), count: n, harmonics: 6,
-                                                      amplitude: 0.05, seed: UInt64(note + 100))
-                        for i in 0..<n { segment[i] += tone[i] * min(1, Double(min(i, n - 1 - i)) / 160) }
-                    }
-                    y += segment
-                }
-                let clip = y.map { Float($0) }
+                let clip = Self.render(chords, tonic: tonic, samplesPerChord: 4 * 16000)
                 let right = { (key: KeyEstimate?) in key?.tonic == tonic && key?.mode == (minor ? .minor : .major) }
                 let key = try FeatureExtractor.analyze(clip).summary.key
                 if right(key) { withOpening += 1 } else { misses.append("\(tonic) \(minor ? "minor" : "major") → \(key?.name ?? "none")") }
