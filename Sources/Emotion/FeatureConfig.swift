@@ -54,8 +54,10 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
     public var pitchFloorDB: Double = -60
     /// Spectral roll-off: the fraction of the magnitude sum below the roll-off frequency.
     public var rolloffFraction: Double = 0.85
-    /// Silence: loudness below max(silenceFloorDB, p99 − silenceRangeDB), rounded down to a whole
-    /// dB. Silent frames are left out of the loudness, spectral and chroma functionals.
+    /// Silence: loudness below p99 − silenceRangeDB, rounded down to a whole dB: relative to the
+    /// clip's own loudest level, so that a quietly recorded clip keeps its sound (a recording's gain
+    /// is arbitrary). A clip whose p99 is under silenceFloorDB is near-silence: every frame is
+    /// silent. Silent frames are left out of the loudness, spectral and chroma functionals.
     public var silenceFloorDB: Double = -60
     public var silenceRangeDB: Double = 40
     /// A sample is clipped when |x| ≥ clipLevel (full scale is 1).

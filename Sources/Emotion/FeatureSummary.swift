@@ -4,7 +4,8 @@
 public struct FeatureSummary: Codable, Sendable, Equatable {
     public var durationSeconds: Double
     public var frames: Int
-    /// The silence gate, dB: max(silenceFloorDB, loudness p99 − silenceRangeDB), whole dB.
+    /// The silence gate, dB: loudness p99 − silenceRangeDB, or silenceFloorDB when p99 is under it
+    /// (near-silence: every frame silent), whole dB.
     public var silenceThresholdDB: Double
     /// Fraction of frames below the silence gate.
     public var silenceFraction: Double

@@ -92,7 +92,7 @@ struct SummaryAccumulator {
     private func summarize(samples: Int, clipped: Int) -> FeatureSummary {
         let duration = Double(samples) / Double(config.sampleRate)
         let p99 = loudness.quantile(0.99) ?? -.infinity
-        let threshold = max(config.silenceFloorDB, p99 - config.silenceRangeDB).rounded(.down)
+        let threshold = (p99 >= config.silenceFloorDB ? p99 - config.silenceRangeDB : config.silenceFloorDB).rounded(.down)
         let gate = GatedMoments.bin(loudness: threshold)
         let sounding = gated.frames(fromBin: gate)
         let functionals = { (feature: Gated, ratioScale: Bool) -> Functionals in

@@ -27,13 +27,36 @@ import TestSupport
         #expect(r.valence > 0)
     }
 
-    /// Digital silence and near-silence (a −80 dBFS hum): neutral, energy low, confidence ≤ 0.3.
+    /// Digital silence and near-silence (a −80 dBFS hum, a −70 dBFS hum): neutral, energy low,
+    /// confidence ≤ 0.3.
     @Test func silenceAndNearSilenceAreLowEnergy() throws {
         for (name, samples) in [("silence", [Float](repeating: 0, count: 6 * Clips.rate)),
-                                ("near-silence", (0..<(6 * Clips.rate)).map { Float(1e-4 * sin(Double($0) * 0.0785)) })] {
+                                ("near-silence", (0..<(6 * Clips.rate)).map { Float(1e-4 * sin(Double($0) * 0.0785)) }),
+                                ("hum at -70 dBFS", (0..<(6 * Clips.rate)).map { Float(4.5e-4 * sin(Double($0) * 0.0785)) })] {
             let r = try Self.result(name, samples)
             print("\(name): \(r.mood), energy \(r.energyLevel), confidence \(r.confidence)")
             #expect(r.mood == .neutral && r.energyLevel == .low && r.confidence <= 0.3, "\(name)")
         }
+    }
+
+    /// A plucked melody (80 notes a minute, each decaying with τ 0.15 s, like a kalimba) peaking at
+    /// −47 dBFS, and its twin 20 dB louder. With the silence gate at a fixed −60 dB the quiet one was "mostly
+    /// silence" (its decays fell under the gate), faded to neutral, and read as aroused as its twin
+    /// (emotion bench, probe3: FluidR3's kalimba soft at −52 dB, 82–88 % silent). The gate is now
+    /// relative to the clip's own loudest level, so a quiet recording keeps its sound.
+    @Test func quietMelodyIsNotSilence() throws {
+        let notes = [60, 64, 67, 72, 67, 64, 62, 65, 69, 65, 62, 59]
+        let melody = { (amplitude: Double) in
+            (0..<(9 * Clips.rate)).map { i -> Float in
+                let t = Double(i) / Double(Clips.rate), n = Int(t / 0.75), since = t - Double(n) * 0.75
+                let f = 440 * pow(2, Double(notes[n % notes.count] - 69) / 12)
+                return Float(amplitude * exp(-since / 0.15) * sin(2 * Double.pi * f * since))
+            }
+        }
+        let quiet = try Self.result("quiet-melody", melody(0.0045)), loud = try Self.result("loud-melody", melody(0.045))
+        print("plucked melody: quiet \(quiet.features.loudnessDb) dB, arousal \(quiet.arousal), \(quiet.warnings); "
+              + "20 dB louder: arousal \(loud.arousal)")
+        #expect(!quiet.warnings.contains { $0.hasPrefix("mostly silence") })
+        #expect(loud.arousal > quiet.arousal)
     }
 }
