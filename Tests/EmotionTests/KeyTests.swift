@@ -119,6 +119,29 @@ import Testing
         #expect(without < 9)
     }
 
+    /// The same clips 20 dB down after 4 s of −90 dBFS noise (a quiet recording's lead-in): the
+    /// opening starts from −100 dB (the lowest gate a clip with sound has), and the first chord,
+    /// 49 dB above the noise, starts it again, so the noise the gate drops does not fill it.
+    @Test func quietTwoChordClipsAfterALeadInKeepTheirTonic() throws {
+        let pairs: [(minor: Bool, chords: [[Int]])] = [
+            (false, [[0, 4, 7], [7, 11, 14].map { $0 - 12 }]), (false, [[0, 4, 7], [5, 9, 12]]),
+            (true, [[0, 3, 7], [8, 12, 15].map { $0 - 12 }]),
+        ]
+        let leadIn = Synth.noise(4 * 16000, seed: 7).map { Float($0 * 3.16e-5) }
+        var misses: [String] = []
+        for tonic in [0, 4, 9] {
+            for (minor, chords) in pairs {
+                let clip = leadIn + Self.render(chords, tonic: tonic, samplesPerChord: 4 * 16000).map { $0 * 0.1 }
+                let key = try FeatureExtractor.analyze(clip).summary.key
+                if key?.tonic != tonic || key?.mode != (minor ? .minor : .major) {
+                    misses.append("\(tonic) \(minor ? "minor" : "major") → \(key?.name ?? "none")")
+                }
+            }
+        }
+        print("quiet two-chord clips after a lead-in: missed \(misses)")
+        #expect(misses.isEmpty)
+    }
+
     @Test func silenceHasNoKey() throws {
         #expect(try FeatureExtractor.analyze([Float](repeating: 0, count: 16000)).summary.key == nil)
     }
