@@ -45,8 +45,7 @@ func convRows(_ a: ConvArgs, _ rows: Range<Int>) {
                 while co < cout {
                     var acc = initial?[co] ?? 0
                     for t in 0..<taps { acc += x[t] * kernel[t &* cout &+ co] }
-                    if let scale = a.scale { acc = acc * scale[co] + (after?[co] ?? 0) }
-                    y[co] = a.relu ? max(acc, 0) : acc
+                    y[co] = finish(acc, ch: co, scale: a.scale, bias: after, relu: a.relu)
                     co &+= 1
                 }
             }

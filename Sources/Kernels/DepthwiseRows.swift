@@ -61,8 +61,7 @@ func depthwiseRows(_ a: DepthwiseArgs, _ rows: Range<Int>) {
                         acc += input[pixel &* c &+ ch] * kernel[tap &+ ch]
                     }
                 }
-                if let scale = a.scale { acc = acc * scale[ch] + (after?[ch] ?? 0) }
-                y[ch] = a.relu ? max(acc, 0) : acc
+                y[ch] = finish(acc, ch: ch, scale: a.scale, bias: after, relu: a.relu)
                 ch &+= 1
             }
         }

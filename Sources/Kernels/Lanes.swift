@@ -57,3 +57,11 @@ func finish(_ acc: Lanes, ch: Int, scale: UnsafePointer<Float>?, bias: UnsafePoi
     if relu { acc.replace(with: Lanes(), where: acc .< Lanes()) }
     return acc
 }
+
+/// `finish` for one channel `ch` (the channels past the last full vector).
+@inline(__always)
+func finish(_ acc: Float, ch: Int, scale: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, relu: Bool) -> Float {
+    var acc = acc
+    if let scale { acc = acc * scale[ch] + (bias?[ch] ?? 0) }
+    return relu ? max(acc, 0) : acc
+}

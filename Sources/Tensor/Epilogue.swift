@@ -8,13 +8,11 @@
 func gemmBiasActivation(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, scale: UnsafePointer<Float>? = nil,
                         bias: UnsafePointer<Float>?, relu: Bool, threads: Int) {
-    // Two blocks per thread, handed out dynamically (parallelFor), never under 32 rows: more
-    // blocks repack B more often, fewer let one stalled thread hold up the layer.
-    let blocks = threads > 1 ? max(1, min(2 * threads, m / 32)) : 1
+    // Two blocks per thread, never under 32 rows: more blocks repack B more often, fewer let one
+    // stalled thread hold up the layer.
     let (pa, pb, po) = (UInt(bitPattern: a), UInt(bitPattern: b), UInt(bitPattern: out))
     let pbias = bias.map { UInt(bitPattern: $0) }, pscale = scale.map { UInt(bitPattern: $0) }
-    parallelFor(blocks, threads: threads) { block in
-        let rows = (block * m / blocks)..<((block + 1) * m / blocks)
+    parallelBlocks(m, threads: threads, perThread: 2, minimum: 32) { rows in
         let a = UnsafePointer<Float>(bitPattern: pa)! + rows.lowerBound * k
         let out = UnsafeMutablePointer<Float>(bitPattern: po)! + rows.lowerBound * n
         let bias = pbias.flatMap { UnsafePointer<Float>(bitPattern: $0) }

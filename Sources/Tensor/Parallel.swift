@@ -11,11 +11,12 @@ public func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> V
 }
 
 /// Runs `body` on contiguous blocks covering 0..<count: the whole range inline when threads ≤ 1,
-/// else about four blocks per thread handed out dynamically (`parallelFor`), so that a kernel's
-/// per-call setup is paid per block, not per item.
-func parallelBlocks(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+/// else `perThread` blocks per thread (fewer when blocks would have under `minimum` items) handed
+/// out dynamically (`parallelFor`), so that a kernel's per-call setup is paid per block, not per item.
+func parallelBlocks(_ count: Int, threads: Int, perThread: Int = 4, minimum: Int = 1,
+                    _ body: @Sendable (Range<Int>) -> Void) {
     guard threads > 1, count > 1 else { return body(0..<count) }
-    let blocks = min(count, 4 * threads)
+    let blocks = max(1, min(perThread * threads, count / max(1, minimum)))
     parallelFor(blocks, threads: threads) { block in body((block * count / blocks)..<((block + 1) * count / blocks)) }
 }
 
