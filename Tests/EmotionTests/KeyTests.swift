@@ -90,22 +90,24 @@ import Testing
         #expect(sieved[7] / sieved[0] < 0.75 * unsieved[7] / unsieved[0])
     }
 
+    /// Two-chord progressions (semitones above the tonic, root first) and their mode.
+    static let twoChordPairs: [(minor: Bool, chords: [[Int]])] = [
+        (false, [[0, 4, 7], [7, 11, 14].map { $0 - 12 }]),    // I–V
+        (false, [[0, 4, 7], [5, 9, 12]]),                      // I–IV
+        (true, [[0, 3, 7], [8, 12, 15].map { $0 - 12 }]),     // i–VI
+    ]
+
     /// Short, slow clips that hold two chords (issue 13, round 3): 4 s of I then 4 s of V, of I then
     /// IV, or of i then VI, as the emotion bench's 8 s clips at 60 BPM. The two chords' notes fit
     /// the dominant, subdominant or relative key as well as the true one; the opening chord (the
     /// tonic, KeyOpening.swift) decides. Without it (`keyOpeningWeight` 0) some of them go to the
     /// neighbouring key, which shows the failure mode is there to fix.
     @Test func twoChordClipsKeepTheirTonic() throws {
-        let pairs: [(minor: Bool, chords: [[Int]])] = [
-            (false, [[0, 4, 7], [7, 11, 14].map { $0 - 12 }]),    // I–V
-            (false, [[0, 4, 7], [5, 9, 12]]),                      // I–IV
-            (true, [[0, 3, 7], [8, 12, 15].map { $0 - 12 }]),     // i–VI
-        ]
         var withOpening = 0, without = 0, misses: [String] = []
         var off = FeatureConfig()
         off.keyOpeningWeight = 0
         for tonic in [0, 4, 9] {
-            for (minor, chords) in pairs {
+            for (minor, chords) in Self.twoChordPairs {
                 let clip = Self.render(chords, tonic: tonic, samplesPerChord: 4 * 16000)
                 let right = { (key: KeyEstimate?) in key?.tonic == tonic && key?.mode == (minor ? .minor : .major) }
                 let key = try FeatureExtractor.analyze(clip).summary.key
@@ -123,14 +125,10 @@ import Testing
     /// opening starts from −100 dB (the lowest gate a clip with sound has), and the first chord,
     /// 49 dB above the noise, starts it again, so the noise the gate drops does not fill it.
     @Test func quietTwoChordClipsAfterALeadInKeepTheirTonic() throws {
-        let pairs: [(minor: Bool, chords: [[Int]])] = [
-            (false, [[0, 4, 7], [7, 11, 14].map { $0 - 12 }]), (false, [[0, 4, 7], [5, 9, 12]]),
-            (true, [[0, 3, 7], [8, 12, 15].map { $0 - 12 }]),
-        ]
         let leadIn = Synth.noise(4 * 16000, seed: 7).map { Float($0 * 3.16e-5) }
         var misses: [String] = []
         for tonic in [0, 4, 9] {
-            for (minor, chords) in pairs {
+            for (minor, chords) in Self.twoChordPairs {
                 let clip = leadIn + Self.render(chords, tonic: tonic, samplesPerChord: 4 * 16000).map { $0 * 0.1 }
                 let key = try FeatureExtractor.analyze(clip).summary.key
                 if key?.tonic != tonic || key?.mode != (minor ? .minor : .major) {
