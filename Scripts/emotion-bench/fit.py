@@ -66,7 +66,7 @@ FITTED = [("music", "arousal"), ("music", "valence"), ("speech", "arousal")]
 # tracker's octave errors. The modulation rate's typical value for music is not published (Ding et
 # al. 2017 give where music's modulation spectrum peaks, not its centroid), and its spread in the
 # dev part comes from the design's slow and fast tempi, not from a few instruments.
-DEV_SCALED = ("loudness_db", "mode_major", "modulation_rate")
+DEV_SCALED = ("loudness_p90_db", "mode_major", "modulation_rate")
 # Contexts whose bias is fitted too (an intercept): without YAMNet a music clip is partly judged by
 # the speech cues (YIN finds its tones voiced), which read music's few onsets and narrow loudness
 # range as calm speech; the music bias takes that offset up. Speech keeps its centred bias: its

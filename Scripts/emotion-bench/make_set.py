@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Makes the emotion evaluation set from scratch: generated MIDI rendered by fluidsynth with the
-General MIDI soundfont (Debian: fluidsynth, fluid-soundfont-gm), and espeak-ng speech under SSML
+General MIDI soundfonts (Debian: fluidsynth, fluid-soundfont-gm, timgm6mb-soundfont,
+musescore-general-soundfont-small), and espeak-ng speech under SSML
 prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
 
     Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
-published cue studies expect of it). Four parts with disjoint seeds, instruments, voices and
-sentences: `dev` (the fitting script may look at it), `heldout`, `probe`, `probe2` and `probe3`
-(reported only; `probe`'s instruments are further from the development part's, and `probe2` and
-`probe3` were added after the changes made for `probe` and for round 3, as checks nobody tuned on). Clips already in
+published cue studies expect of it). Seven parts with disjoint seeds, instruments, voices and
+sentences: `dev` (the fitting script may look at it), `heldout`, `probe`, `probe2`, `probe3`,
+`probe4` and `probe5` (reported only; `probe`'s instruments are further from the development part's,
+`probe2` and `probe3` were added after the changes made for `probe` and for round 3, as checks nobody
+tuned on, and `probe4` and `probe5` are rendered through other soundfonts: TimGM6mb and MuseScore
+General). Clips already in
 <out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
@@ -52,7 +55,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import mido
 
-SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+SOUNDFONTS = {"fluidr3": "/usr/share/sounds/sf2/FluidR3_GM.sf2",            # Debian fluid-soundfont-gm
+              "timgm6mb": "/usr/share/sounds/sf2/TimGM6mb.sf2",             # Debian timgm6mb-soundfont
+              "musescore": "/usr/share/sounds/sf3/MuseScore_General_Lite.sf3"}  # Debian musescore-general-soundfont-small
 RATE = 22050
 CLIP_S = 8.0
 
@@ -112,6 +117,30 @@ PARTS = {
         "passages": ["The farmer counted his sheep twice before he closed the gate for the night.",
                      "A parcel came this morning, but nobody remembers ordering a new lamp.",
                      "They built the bridge in a single summer, using stone from the hill."],
+    },
+    # Two parts rendered through other General MIDI soundfonts, made after round 4 and scored before
+    # round 5's change (the loudness of the notes' peaks) was kept: the same kind of instruments the
+    # development part has (piano, strings, guitar, winds), but other samples, whose levels, envelopes
+    # and timbres differ from FluidR3's as much as another renderer's would.
+    "probe4": {
+        "soundfont": "timgm6mb",
+        "instruments": [(0, 40), (48, 71), (24, 73)],       # piano + violin; strings + clarinet; nylon guitar + flute
+        "tonics": [9, 4, 11, 2, 7, 0, 5, 10, 3, 8, 1, 6],
+        "seed": 17001,
+        "voices": ["en-us+m2", "en-gb-x-rp+f5", "en-029+m4", "en-gb-scotland+f1", "en-us-nyc+m6"],
+        "passages": ["The library closes early on Fridays, so return the books before lunch.",
+                     "Our neighbours planted apple trees along the fence last spring.",
+                     "He missed the last bus and walked home through the quiet streets."],
+    },
+    "probe5": {
+        "soundfont": "musescore",
+        "instruments": [(0, 66), (49, 68), (11, 74)],       # piano + tenor sax; slow strings + oboe; vibraphone + recorder
+        "tonics": [4, 9, 2, 7, 0, 5, 10, 3, 8, 1, 6, 11],
+        "seed": 21001,
+        "voices": ["en-gb+m3", "en-us+f4", "en-gb-x-gbclan+f2", "en-029+m5", "en-us-nyc+f6"],
+        "passages": ["The ferry was late again, and the passengers waited under the awning.",
+                     "She keeps her grandmother's recipes in a tin on the kitchen shelf.",
+                     "The team trained on the wet field until the floodlights went out."],
     },
 }
 COMBOS = 12
@@ -201,7 +230,7 @@ def render_music(job):
     write_midi(midi, job["tonic"], job["mode"], job["bpm"], job["velocity"], job["programs"], job["seed"],
                job["register"], job["legato"])
     raw = wav + ".raw.wav"
-    run(["fluidsynth", "-ni", "-g", "0.6", "-r", str(RATE), "-F", raw, SOUNDFONT, midi])
+    run(["fluidsynth", "-ni", "-g", "0.6", "-r", str(RATE), "-F", raw, SOUNDFONTS[job["soundfont"]], midi])
     run(["sox", raw, wav + ".tmp.wav", "trim", "0", str(CLIP_S), "fade", "t", "0.01", str(CLIP_S), "0.3"])
     os.replace(wav + ".tmp.wav", wav)          # whole or absent: a rerun keeps only finished clips
     os.remove(raw)
@@ -242,10 +271,10 @@ def plan(out):
                                   ("minor", "slow", "soft"): "sad", ("minor", "fast", "loud"): "tense"}.get((mode, tempo, dynamics), "")
                         rows.append({"file": f"{part}/{name}.wav", "part": part, "kind": "music", "combo": f"m{c:02d}",
                                      "mode": mode, "tempo": tempo, "dynamics": dynamics, "profile": "",
-                                     "tonic": tonic, "bpm": f"{bpm:.2f}", "programs": f"{programs[0]}+{programs[1]}",
+                                     "tonic": tonic, "bpm": f"{bpm:.2f}", "programs": f"{programs[0]}+{programs[1]}", "soundfont": spec.get("soundfont", "fluidr3"),
                                      "articulation": "legato" if legato else "staccato", "register": register,
                                      "voice": "", "expected_mood": corner, "expected_energy": ""})
-                        music.append({"midi": wav[:-4] + ".mid", "wav": wav, "tonic": tonic, "mode": mode, "bpm": bpm,
+                        music.append({"midi": wav[:-4] + ".mid", "wav": wav, "soundfont": spec.get("soundfont", "fluidr3"), "tonic": tonic, "mode": mode, "bpm": bpm,
                                       "velocity": velocity, "programs": programs, "seed": seed,
                                       "register": register, "legato": legato})
         for v, voice in enumerate(spec["voices"]):
@@ -254,7 +283,7 @@ def plan(out):
                     name = f"s{v}{p}-{profile}"
                     rows.append({"file": f"{part}/{name}.wav", "part": part, "kind": "speech", "combo": f"s{v}{p}",
                                  "mode": "", "tempo": "", "dynamics": "", "profile": profile, "tonic": "", "bpm": "",
-                                 "programs": "", "articulation": "", "register": "", "voice": voice, "expected_mood": "",
+                                 "programs": "", "soundfont": "", "articulation": "", "register": "", "voice": voice, "expected_mood": "",
                                  "expected_energy": {"angry": "high", "sad": "low"}.get(profile, "")})
                     speech.append({"wav": os.path.join(folder, name + ".wav"), "voice": voice, "text": text,
                                    "prosody": prosody})
@@ -267,8 +296,10 @@ def main():
     parser.add_argument("--out", default=os.path.join(root, ".emotion-bench"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    if not os.path.exists(SOUNDFONT):
-        sys.exit(f"{SOUNDFONT} is missing: apt-get install fluidsynth fluid-soundfont-gm espeak-ng sox")
+    missing = [path for path in SOUNDFONTS.values() if not os.path.exists(path)]
+    if missing:
+        sys.exit(f"{', '.join(missing)} missing: apt-get install fluidsynth fluid-soundfont-gm timgm6mb-soundfont "
+                 "musescore-general-soundfont-small espeak-ng sox")
     rows, music, speech = plan(args.out)
     with ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(render_music, music))

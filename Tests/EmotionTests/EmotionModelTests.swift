@@ -46,7 +46,7 @@ import Testing
             .valence: [.f0Range: 1, .speechRate: 1],           // happiness high and fast, sadness low and slow
         ],
         .music: [
-            .arousal: [.tempoBPM: 1, .loudnessDB: 1, .onsetRate: 1, .modulationRate: 1, .centroidHz: 1],
+            .arousal: [.tempoBPM: 1, .loudnessDB: 1, .loudnessPeakDB: 1, .onsetRate: 1, .modulationRate: 1, .centroidHz: 1],
             .valence: [.modeMajor: 1, .tempoBPM: 1, .f0: 1],    // EFB: mode > tempo > register
         ],
         .other: [.arousal: [.loudnessDB: 1, .onsetRate: 1, .centroidHz: 1]],

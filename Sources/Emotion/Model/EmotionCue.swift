@@ -4,6 +4,7 @@
 /// fails loudly instead of reading as typical. `FeatureSummary.emotionCues` says how each is measured.
 public enum EmotionCue: String, CaseIterable, Codable, Sendable {
     case loudnessDB = "loudness_db"                 // mean loudness of the non-silent frames, dBFS
+    case loudnessPeakDB = "loudness_p90_db"         // its 90th percentile: the level of the notes' peaks, dBFS
     case loudnessRangeDB = "loudness_range_db"      // its 10–90th percentile range, dB
     case speechRate = "speech_rate"                 // syllable nuclei per second (de Jong & Wempe 2009)
     case onsetRate = "onset_rate"                   // loudness peaks per second (eGeMAPS)

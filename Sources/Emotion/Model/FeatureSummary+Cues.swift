@@ -7,6 +7,7 @@ extension FeatureSummary {
     public var emotionCues: [EmotionCue: Double] {
         var cues: [EmotionCue: Double] = [
             .loudnessDB: loudness.meanDB,
+            .loudnessPeakDB: loudness.p90DB,
             .loudnessRangeDB: loudness.p90DB - loudness.p10DB,
             .speechRate: speechRate,
             .hammarbergDB: hammarbergIndex.mean,
