@@ -5,7 +5,7 @@ import Testing
 /// The music arousal cue `loudness_p90_db` is the level of the notes' peaks (the 90th percentile of
 /// the non-silent frames' loudness), not the mean over every frame: a plucked or struck instrument
 /// spends most of each note decaying, so its mean sits far below a held instrument's played as
-/// hard (emotion bench, probe3: loud kalimba + baritone sax at a mean of −40…−50 dBFS, loud dulcimer + ocarina at −20…−23).
+/// hard (emotion bench, probe3: loud kalimba + baritone sax at a mean of −34…−50 dBFS, loud dulcimer + ocarina at −20…−32).
 @Suite struct PeakLoudnessTests {
     /// Eight notes of 0.5 s (C major scale from C4, harmonic tones), each either held at `peak` or
     /// starting at `peak` and decaying with a 0.15 s time constant (−29 dB by the next note).
