@@ -62,6 +62,42 @@ import Testing
         }
     }
 
+    /// A plucked note (harmonic tone, 0.25 s decay) of MIDI note `m`, `seconds` long.
+    static func note(_ m: Int, amplitude: Double, seconds: Double) -> [Double] {
+        let tone = Synth.harmonicTone(f0: Synth.midi(m), count: Int(seconds * Synth.rate), harmonics: 6, amplitude: amplitude)
+        return tone.indices.map { tone[$0] * exp(-Double($0) / (0.25 * Synth.rate)) }
+    }
+
+    /// Music as the emotion bench renders it: a C-major triad on every beat, a bass note on every
+    /// other beat, and a melody note on each beat, plus one between the beats on three beats in five
+    /// when `eighths` (the bench's melodies run in eighths on about half the beats).
+    static func song(bpm: Double, eighths: Bool, seconds: Double = 8) -> [Float] {
+        let beat = 60 / bpm
+        var y = [Double](repeating: 0, count: Int(seconds * Synth.rate))
+        for (b, t) in stride(from: 0.05, to: seconds, by: beat).enumerated() {
+            let at = Int(t * Synth.rate)
+            for m in [60, 64, 67] { Synth.mix(note(m, amplitude: 0.1, seconds: beat), into: &y, at: at) }
+            if b % 2 == 0 { Synth.mix(note(36, amplitude: 0.2, seconds: 2 * beat), into: &y, at: at) }
+            Synth.mix(note([72, 76, 79, 74][b % 4], amplitude: 0.15, seconds: beat / 2), into: &y, at: at)
+            if eighths && [0, 1, 3].contains(b % 5) { Synth.mix(note([74, 77, 76, 72][b % 4], amplitude: 0.15, seconds: beat / 2), into: &y, at: at + Int(beat / 2 * Synth.rate)) }
+        }
+        return y.map(Float.init)
+    }
+
+    /// The subdivision check (`MetricalAccents`): a slow song whose melody runs in eighths has
+    /// its beat at the chords, not at the eighths (which the 120 BPM prior prefers: emotion bench,
+    /// slow legato piano + violin at 72 BPM read as 144), and a fast song keeps its beat.
+    @Test func runningEighthsAreNotTheBeat() throws {
+        var failures: [String] = []
+        for (bpm, eighths) in [(60.0, true), (66, true), (72, true), (80, true), (70, false),
+                               (130, false), (145, false), (160, false), (140, true)] {
+            let tempo = try #require(try FeatureExtractor.analyze(Self.song(bpm: bpm, eighths: eighths)).summary.tempo)
+            print(String(format: "song at %.0f BPM%@: %.1f BPM, confidence %.2f", bpm, eighths ? ", eighths" : "", tempo.bpm, tempo.confidence))
+            if abs(tempo.bpm - bpm) / bpm > 0.04 { failures.append(String(format: "%.0f → %.1f", bpm, tempo.bpm)) }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
     @Test func shortOrSteadyAudioHasNoTempo() throws {
         #expect(try FeatureExtractor.analyze(Synth.rhythm(.clicks, bpm: 120, seconds: 3)).summary.tempo == nil)
         let tone = Synth.harmonicTone(f0: 220, count: 160_000).map { Float($0) }

@@ -155,6 +155,12 @@ struct OnsetDetector {
 /// 5. No tempo when `OnsetDetector` found fewer than `minimumOnsets` onsets (three beat periods
 ///    need four onsets: a held chord has one) or the confidence is under `minimumConfidence`
 ///    (the onsets repeat at no tempo in range, as in noise).
+/// 6. Subdivision check (`MetricalAccents`): when every other beat of the level is much weaker
+///    than the rest, the level is a subdivision (a slow melody's running eighths) and the tempo is
+///    the level above, two periods (r's peak there), if it is in range. Step 3's salience cannot
+///    tell these apart (emotion bench: the faster level's salience ratio is 0–0.93 where the
+///    eighths are not the beat and 0.36–1.00 where the faster level is the beat); the accents
+///    can. The confidence stays step 4's: how periodic the onsets are, whichever level is the beat.
 /// ref: librosa.feature.tempo (prior start_bpm=120, std_bpm=1); Ellis 2007, J. New Music Res.
 /// 36(1) (tempo prior, metrical-level choice); shared/docs/AFFECT.md
 struct TempoEstimator {
@@ -162,18 +168,26 @@ struct TempoEstimator {
     private let frameRate: Double
     private let minLag: Int, maxLag: Int            // salience lags minLag…maxLag, r up to maxLag + 1
     private var autocorrelation: RunningAutocorrelation
+    private var accents: MetricalAccents
 
     init(frameRate: Double) {
         self.frameRate = frameRate
         minLag = Int((60 * frameRate / 300).rounded(.up))
         maxLag = Int((60 * frameRate / 30).rounded(.down))
         autocorrelation = RunningAutocorrelation(maxLag: maxLag + 1)
+        accents = MetricalAccents(frames: Int(MetricalAccents.seconds * frameRate))
     }
 
     /// Starts over, keeping the storage.
-    mutating func reset() { autocorrelation.reset() }
+    mutating func reset() {
+        autocorrelation.reset()
+        accents.reset()
+    }
 
-    mutating func add(_ strength: Float) { autocorrelation.add(Double(strength)) }
+    mutating func add(_ strength: Float) {
+        autocorrelation.add(Double(strength))
+        accents.add(Double(strength))
+    }
 
     /// The estimate, or nil when the file is shorter than two periods of the slowest tempo
     /// (4 s at 100 frames/s), its onset strength is constant, or step 5 says so; `onsets` is
@@ -203,7 +217,12 @@ struct TempoEstimator {
         let beat = peak(lag)
         let twoBeats = 2 * lag + 2 <= top ? peak(2 * lag).value : 0
         let confidence = min(1, max(0, beat.value, twoBeats))
-        return confidence < Self.minimumConfidence ? nil : TempoEstimate(bpm: bpm(beat.lag), confidence: confidence)
+        guard confidence >= Self.minimumConfidence else { return nil }
+        if 2 * lag + 1 <= maxLag, let ratio = accents.alternateBeatRatio(period: beat.lag),
+           ratio < MetricalAccents.subdivisionRatio {
+            return TempoEstimate(bpm: bpm(peak(2 * lag).lag), confidence: confidence)
+        }
+        return TempoEstimate(bpm: bpm(beat.lag), confidence: confidence)
     }
 }
 
