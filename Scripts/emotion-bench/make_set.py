@@ -7,12 +7,12 @@ prosody (Debian: espeak-ng), trimmed and faded by sox. Nothing is downloaded.
     Scripts/venv emotion-bench && .venv/bin/python Scripts/emotion-bench/make_set.py [--out .emotion-bench] [--jobs 2]
 
 Writes <out>/<part>/*.wav and <out>/manifest.csv (one row per clip: its factors and what the
-published cue studies expect of it). Seven parts with disjoint seeds, instruments, voices and
+published cue studies expect of it). Nine parts with disjoint seeds, instruments, voices and
 sentences: `dev` (the fitting script may look at it), `heldout`, `probe`, `probe2`, `probe3`,
-`probe4` and `probe5` (reported only; `probe`'s instruments are further from the development part's,
+`probe4` … `probe7` (reported only; `probe`'s instruments are further from the development part's,
 `probe2` and `probe3` were added after the changes made for `probe` and for round 3, as checks nobody
-tuned on, and `probe4` and `probe5` are rendered through other soundfonts: TimGM6mb and MuseScore
-General). Clips already in
+tuned on, `probe4` and `probe5` are rendered through other soundfonts, TimGM6mb and MuseScore
+General, and `probe6` and `probe7` were added after round 5's changes, unseen by them). Clips already in
 <out> are kept (the plan is deterministic), so a rerun only renders what is new.
 
 Music: a 2 × 2 × 2 factorial per "combo" (instrument pair, tonic, melody seed, register,
@@ -141,6 +141,28 @@ PARTS = {
         "passages": ["The ferry was late again, and the passengers waited under the awning.",
                      "She keeps her grandmother's recipes in a tin on the kitchen shelf.",
                      "The team trained on the wet field until the floodlights went out."],
+    },
+    # Two parts made after round 5's changes were settled (the peak loudness, the tempo's
+    # subdivision check) and scored once: other instruments, soundfonts, seeds, voices and passages.
+    "probe6": {
+        "soundfont": "musescore",
+        "instruments": [(1, 57), (42, 72), (26, 64)],       # bright piano + trombone; cello + piccolo; jazz guitar + soprano sax
+        "tonics": [10, 3, 8, 1, 6, 11, 4, 9, 2, 7, 0, 5],
+        "seed": 25001,
+        "voices": ["en-us+f3", "en-gb-x-rp+m2", "en-029+f1", "en-gb-scotland+m4", "en-us-nyc+m1"],
+        "passages": ["The painter left the window open so the paint would dry by morning.",
+                     "Two boats came into the harbour just before the storm reached the coast.",
+                     "I will meet you outside the cinema at half past eight on Saturday."],
+    },
+    "probe7": {
+        "soundfont": "fluidr3",
+        "instruments": [(5, 22), (45, 61), (27, 78)],       # electric piano 2 + harmonica; pizzicato strings + brass; clean guitar + whistle
+        "tonics": [6, 1, 11, 4, 9, 2, 7, 0, 5, 10, 3, 8],
+        "seed": 29001,
+        "voices": ["en-gb+f4", "en-us+m3", "en-gb-x-gbcwmd+m5", "en-029+f6", "en-us-nyc+f2"],
+        "passages": ["The teacher read the last chapter aloud while the snow fell outside.",
+                     "A small dog followed us all the way from the station to the hotel.",
+                     "We planted tomatoes and beans in the garden behind the old shed."],
     },
 }
 COMBOS = 12
