@@ -11,7 +11,7 @@ import Foundation
 /// nothing). So the onset strength, on a dB scale (`rangeDB`), is folded at two periods of the
 /// level: at the phase where the comb of every second beat is strongest, the mean of the other
 /// beats against it. Under `subdivisionRatio` the level is taken for a subdivision and the tempo
-/// for the level above. Chosen on the emotion bench (dev … probe5: exact-level tempo 513 → 572 of
+/// for the level above. Chosen on the emotion bench (dev … probe5: exact-level tempo 513 → 579 of
 /// 672 clips, octave-tolerant 656 either way); the tests' drum loops keep every tempo, and
 /// songs with running eighths on three beats in five read 0.50–0.56 at the eighths and 0.91–0.94
 /// at the beat (`TempoTests.runningEighthsAreNotTheBeat`).
@@ -24,6 +24,13 @@ struct MetricalAccents {
     static let seconds = 30.0
     /// Under this alternate-beat ratio a level is a subdivision.
     static let subdivisionRatio = 0.65
+    /// A level is not taken for a subdivision when the level above would be slower than this: a
+    /// pulse slower than 50 BPM (1.2 s) is rarely heard as the beat, listeners tap a faster level
+    /// (van Noorden & Moelants 1999, J. New Music Res. 28(1): the resonance of pulse perception
+    /// falls off well before 1 s periods), and there strong and weak beats alternate as a metre's
+    /// do (a bass on beats 1 and 3: emotion bench, 10 slow clips at 63–77 BPM were halved to 31–42
+    /// without this bound).
+    static let slowestBeatBPM = 50.0
     /// Strengths count on a dB scale over this range under the loudest (0 at or below its
     /// bottom, 1 at the loudest): accents are heard by level. On power, a bass note on every other
     /// beat makes a true beat level look like a subdivision; without a floor, the faint rises of

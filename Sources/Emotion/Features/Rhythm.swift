@@ -157,7 +157,7 @@ struct OnsetDetector {
 ///    (the onsets repeat at no tempo in range, as in noise).
 /// 6. Subdivision check (`MetricalAccents`): when every other beat of the level is much weaker
 ///    than the rest, the level is a subdivision (a slow melody's running eighths) and the tempo is
-///    the level above, two periods (r's peak there), if it is in range. Step 3's salience cannot
+///    the level above, two periods (r's peak there), if that is not under 50 BPM. Step 3's salience cannot
 ///    tell these apart (emotion bench: the faster level's salience ratio is 0–0.93 where the
 ///    eighths are not the beat and 0.36–1.00 where the faster level is the beat); the accents
 ///    can. The confidence stays step 4's: how periodic the onsets are, whichever level is the beat.
@@ -218,7 +218,8 @@ struct TempoEstimator {
         let twoBeats = 2 * lag + 2 <= top ? peak(2 * lag).value : 0
         let confidence = min(1, max(0, beat.value, twoBeats))
         guard confidence >= Self.minimumConfidence else { return nil }
-        if 2 * lag + 1 <= maxLag, let ratio = accents.alternateBeatRatio(period: beat.lag),
+        if 2 * lag + 1 <= maxLag, bpm(Double(2 * lag)) >= MetricalAccents.slowestBeatBPM,
+           let ratio = accents.alternateBeatRatio(period: beat.lag),
            ratio < MetricalAccents.subdivisionRatio {
             return TempoEstimate(bpm: bpm(peak(2 * lag).lag), confidence: confidence)
         }
