@@ -84,6 +84,9 @@ FOLDS = 4
 # Parts whose corner clips join the calibration (never the fit of the weights): they hold misses, so
 # the temperature can learn a spread. probe only: held-out, probe2 and probe3 stay unseen for reporting.
 CALIBRATION_PARTS = ("probe",)
+# Each prototype's quadrant, the `mood` it gives (Sources/Emotion/Model/Labels.swift).
+QUADRANT = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
+            "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
 TEMPERATURES = np.round(np.exp(np.linspace(math.log(0.002), math.log(0.6), 41)), 4)
 FACTORS = np.round(np.arange(0.5, 1.0001, 0.01), 2)
 
@@ -270,8 +273,6 @@ def calibrate(data, rows, values, music_weight, extra, cues):
     top prototype's softmax probability, capped at rule/weak_evidence_cap on weak evidence, times
     the factor."""
     protos = {k.split("/")[1]: v for k, v in values.items() if k.startswith("prototype/")}
-    quadrant = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
-                "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
     every = out_of_fold(data, rows, values, music_weight) + [predict(d, values, cues, music_weight) for d in extra[0]]
     data, rows = data + extra[0], rows + extra[1]
     corners = [(d, r) for d, r in zip(data, rows) if r["expected_mood"]]
@@ -280,7 +281,7 @@ def calibrate(data, rows, values, music_weight, extra, cues):
     cap = values["rule/weak_evidence_cap"][0]
     d2 = np.array([[(o["valence"] - v[0]) ** 2 + (o["arousal"] - v[1]) ** 2 for v in protos.values()] for o in outs])
     labels = [list(protos)[i] for i in d2.argmin(1)]
-    right = np.array([quadrant[label] == r["expected_mood"] for label, (_, r) in zip(labels, corners)], dtype=float)
+    right = np.array([QUADRANT[label] == r["expected_mood"] for label, (_, r) in zip(labels, corners)], dtype=float)
     # Platt's targets (Platt 1999, §2.2): a right clip counts (N₊ + 1)/(N₊ + 2), a wrong one
     # 1/(N₋ + 2), so that a part with no miss does not drive every confidence to 1.
     hits = right.sum()

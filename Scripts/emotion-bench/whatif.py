@@ -3,7 +3,7 @@
 the music corners each part would get, without building anything.
 
     Scripts/emotion-bench/whatif.py [--set .emotion-bench] [--mood .build/release/mood]
-                                    [--true-tempo] [--gain DB ...]
+                                    [--table Weights/emotion.tsv] [--true-tempo] [--gain DB ...]
 
 Uses fit.py's model (`fit.fit`, `fit.predict`: EmotionModel+Estimate.swift without YAMNet) on the
 cues `mood bench emotion-cues` measures. --true-tempo puts each music clip's rendered tempo in place
@@ -24,8 +24,6 @@ spec = importlib.util.spec_from_file_location("fit", os.path.join(here, "fit.py"
 fit = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fit)
 
-QUADRANT = {"excited": "happy", "happy": "happy", "content": "calm", "calm": "calm", "neutral": "neutral",
-            "sad": "sad", "tired": "sad", "angry": "tense", "anxious": "tense"}
 LEVELS = ("loudness_db", "loudness_p90_db")
 
 
@@ -73,7 +71,7 @@ def main():
             for r in corners:
                 out = fit.predict(shifted(data[r["file"]], gain), values, weights, music_weight)
                 label = min(protos, key=lambda k: (out["valence"] - protos[k][0]) ** 2 + (out["arousal"] - protos[k][1]) ** 2)
-                right += QUADRANT[label] == r["expected_mood"]
+                right += fit.QUADRANT[label] == r["expected_mood"]
             cells.append(f"{right}/{len(corners)}")
         print(f"| {gain:+g} dB | " + " | ".join(cells) + " |")
 

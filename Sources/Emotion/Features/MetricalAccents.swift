@@ -12,9 +12,9 @@ import Foundation
 /// level: at the phase where the comb of every second beat is strongest, the mean of the other
 /// beats against it. Under `subdivisionRatio` the level is taken for a subdivision and the tempo
 /// for the level above. Chosen on the emotion bench (dev … probe5: exact-level tempo 513 → 579 of
-/// 672 clips, octave-tolerant 656 either way); the tests' drum loops keep every tempo, and
-/// songs with running eighths on three beats in five read 0.50–0.56 at the eighths and 0.91–0.94
-/// at the beat (`TempoTests.runningEighthsAreNotTheBeat`).
+/// 672 clips, octave-tolerant 656 either way); the tests' drum loops keep every tempo, and songs
+/// with running eighths on three beats in five keep their beat (`TempoTests.runningEighthsAreNotTheBeat`;
+/// a temporary print, not kept, read 0.50–0.56 at their eighths and 0.91–0.94 at beats).
 /// ref: Lerdahl & Jackendoff 1983, A Generative Theory of Tonal Music, ch. 4 (metrical
 /// well-formedness: a beat at one level is a beat at every level below it, and strong and weak
 /// beats alternate); Klapuri, Eronen & Astola 2006, IEEE TASLP 14(1) (tatum, tactus and measure

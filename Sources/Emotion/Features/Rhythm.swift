@@ -158,8 +158,9 @@ struct OnsetDetector {
 /// 6. Subdivision check (`MetricalAccents`): when every other beat of the level is much weaker
 ///    than the rest, the level is a subdivision (a slow melody's running eighths) and the tempo is
 ///    the level above, two periods (r's peak there), if that is not under 50 BPM. Step 3's salience cannot
-///    tell these apart (emotion bench: the faster level's salience ratio is 0–0.93 where the
-///    eighths are not the beat and 0.36–1.00 where the faster level is the beat); the accents
+///    tell these apart (emotion bench, printed once by a temporary line: the faster level's
+///    salience ratio is 0–0.93 where the eighths are not the beat and 0.36–1.00 where the faster
+///    level is the beat); the accents
 ///    can. The confidence stays step 4's: how periodic the onsets are, whichever level is the beat.
 /// ref: librosa.feature.tempo (prior start_bpm=120, std_bpm=1); Ellis 2007, J. New Music Res.
 /// 36(1) (tempo prior, metrical-level choice); shared/docs/AFFECT.md
