@@ -30,8 +30,8 @@ CONTEXTS = ["speech", "music", "other"]
 # The cue names of EmotionCue (Sources/Emotion/Model/EmotionCue.swift); a test compares the two.
 CUES = ["loudness_db", "loudness_p90_db", "loudness_range_db", "speech_rate", "onset_rate", "modulation_rate", "f0_st", "f0_range_st",
         "hammarberg_db", "alpha_ratio_db", "centroid_hz", "tempo_bpm", "mode_major",
-        "voiced_fraction", "tempo_confidence", "key_clarity"]
-SOURCES = {"J&L", "EFB", "eGeMAPS", "Russell", "AudioSet", "YAMNet", "de Jong & Wempe", "Morgan", "Ding", "AFFECT.md",
+        "periodic_fraction", "tempo_confidence", "key_clarity"]
+SOURCES = {"J&L", "EFB", "eGeMAPS", "Russell", "AudioSet", "YAMNet", "de Jong & Wempe", "Morgan", "Ding", "Boersma", "AFFECT.md",
            "design", "fit"}
 # Rows besides cues, biases, classes and prototypes: name -> number of values. All are required.
 SCALARS = {

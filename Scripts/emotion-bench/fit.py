@@ -129,7 +129,7 @@ def contexts(d, values, music_weight=None):
     key_weight, floor = values["context/no_yamnet/music_key"]
     clarity = d["cues"].get("key_clarity", floor)
     tonal = min(max((clarity - floor) / (1 - floor), 0.0), 1.0)
-    raw = {"speech": ny("speech") * cue("voiced_fraction"),
+    raw = {"speech": ny("speech") * cue("periodic_fraction"),
            "music": (music_weight if music_weight is not None else ny("music")) * cue("tempo_confidence") + key_weight * tonal,
            "other": ny("other")}
     total = sum(raw.values())

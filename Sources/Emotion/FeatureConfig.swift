@@ -49,6 +49,12 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
     /// A frame is voiced when YIN's aperiodicity at the chosen period is below this and its
     /// level is above `pitchFloorDB`.
     public var voicingThreshold: Double = 0.25
+    /// A frame is periodic when its normalized autocorrelation at YIN's period is at least this:
+    /// Praat's voicing threshold (Boersma 1993, Proc. Inst. Phonetic Sciences Amsterdam 17; Praat's
+    /// "To Pitch (ac)" default 0.45). The periodic fraction, not the voiced one, tells speech and
+    /// music from other sounds without YAMNet: YIN's voicing falls with a jittery voice's pitch
+    /// (Pitch.swift).
+    public var periodicThreshold: Double = 0.45
     /// Pitch frames quieter than this (dB re full scale, mean square of the 64 ms frame) are
     /// unvoiced without analysis.
     public var pitchFloorDB: Double = -60

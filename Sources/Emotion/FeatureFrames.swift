@@ -31,6 +31,8 @@ public struct FeatureFrames: Codable, Sendable, Equatable {
     /// YIN's d′ at the period: 0 periodic … ~1 noise (YIN.swift).
     public var aperiodicity: [Float] = []
     public var voiced: [Bool] = []
+    /// Normalized autocorrelation at the period, 0 … 1 (YIN.swift).
+    public var periodicity: [Float] = []
     /// dB, 0 when unvoiced (HNR.swift).
     public var hnr: [Float] = []
     /// Full-scale power units (OnsetStrength.swift).
@@ -57,6 +59,7 @@ public struct FeatureFrames: Codable, Sendable, Equatable {
         f0.append(frame.pitch.f0)
         aperiodicity.append(frame.pitch.aperiodicity)
         voiced.append(frame.pitch.voiced)
+        periodicity.append(frame.pitch.periodicity)
         hnr.append(frame.pitch.hnr)
         onsetStrength.append(frame.onsetStrength)
         for c in 0..<Chroma.classes { chroma.append(frame.chroma[c]) }

@@ -25,6 +25,9 @@ public struct FeatureSummary: Codable, Sendable, Equatable {
     public var slope500To1500: Functionals
     /// Voiced frames over non-silent frames.
     public var voicedFraction: Double
+    /// Periodic frames (normalized autocorrelation at the period ≥ `FeatureConfig.periodicThreshold`)
+    /// over non-silent frames.
+    public var periodicFraction: Double
     /// Nil when no frame is voiced.
     public var pitch: PitchSummary?
     /// Nil for files under about 4 s or without onsets.

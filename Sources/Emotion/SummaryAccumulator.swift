@@ -7,7 +7,7 @@ struct SummaryAccumulator {
     /// Features summed per loudness bin (then the 12 chroma classes).
     private enum Gated: Int, CaseIterable {
         case loudness, stevensLoudness, rms, zeroCrossingRate, centroid, rolloff, flatness, flux
-        case alphaRatio, hammarberg, slope0To500, slope500To1500, voiced
+        case alphaRatio, hammarberg, slope0To500, slope500To1500, voiced, periodic
         /// `allCases.count`, kept (`allCases` builds an array per call).
         static let count = allCases.count
     }
@@ -53,6 +53,7 @@ struct SummaryAccumulator {
         values[Gated.slope0To500.rawValue] = Double(frame.slope0To500)
         values[Gated.slope500To1500.rawValue] = Double(frame.slope500To1500)
         values[Gated.voiced.rawValue] = frame.pitch.voiced ? 1 : 0
+        values[Gated.periodic.rawValue] = Double(frame.pitch.periodicity) >= config.periodicThreshold ? 1 : 0
         for c in 0..<Chroma.classes { values[Gated.count + c] = Double(frame.chroma[c]) }
         gated.add(values, loudness: Double(frame.loudness))
         loudness.add(Double(frame.loudness))
@@ -126,6 +127,7 @@ struct SummaryAccumulator {
             slope0To500: functionals(.slope0To500, false),
             slope500To1500: functionals(.slope500To1500, false),
             voicedFraction: gated.moments(Gated.voiced.rawValue, fromBin: gate).mean,
+            periodicFraction: gated.moments(Gated.periodic.rawValue, fromBin: gate).mean,
             pitch: pitchSummary(),
             tempo: tempo.estimate(onsets: onsets.count),
             onsetRate: duration > 0 ? Double(onsets.count) / duration : 0,

@@ -11,7 +11,7 @@ import Testing
 
     /// Typical speech: every speech cue at its table mean.
     static var typicalSpeech: [EmotionCue: Double] {
-        var cues: [EmotionCue: Double] = [.voicedFraction: 0.6, .tempoConfidence: 0]
+        var cues: [EmotionCue: Double] = [.periodicFraction: 0.6, .tempoConfidence: 0]
         for cue in model.cues[.speech]!.values.joined() { cues[cue.cue] = cue.mean }
         return cues
     }
@@ -125,8 +125,8 @@ import Testing
     /// emotion bench; DirectionTests' x-low pitch range: 0.73) was judged by the music cues, where
     /// its level reads as loud music. Cues as measured: that x-low clip, and the 12 s C4+E4+G4 triad.
     @Test func aMonotoneVoiceStaysSpeechAndAHeldChordIsMusic() {
-        let monotone: [EmotionCue: Double] = [.voicedFraction: 0.71, .tempoConfidence: 0.12, .keyClarity: 0.73]
-        let triad: [EmotionCue: Double] = [.voicedFraction: 1, .tempoConfidence: 0, .keyClarity: 0.84]
+        let monotone: [EmotionCue: Double] = [.periodicFraction: 0.71, .tempoConfidence: 0.12, .keyClarity: 0.73]
+        let triad: [EmotionCue: Double] = [.periodicFraction: 1, .tempoConfidence: 0, .keyClarity: 0.84]
         let pi = { (cues: [EmotionCue: Double]) in Self.model.contextWeights(EmotionInput(cues: cues, yamnet: nil, evidence: 1)) }
         let (voice, chord) = (pi(monotone), pi(triad))
         print("π monotone voice \(voice), held triad \(chord)")
@@ -181,7 +181,7 @@ import Testing
 
     @Test func withoutYAMNetTheContextComesFromTheCues() {
         var cues = Self.typicalSpeech
-        cues[.voicedFraction] = 0.8
+        cues[.periodicFraction] = 0.8
         cues[.tempoConfidence] = 0.1
         let estimate = Self.estimate(cues)
         #expect(estimate.contextWeights["speech"]! > 0.6)

@@ -66,7 +66,7 @@ import Testing
     @Test func allSilence() throws {
         let summary = try FeatureExtractor.analyze([Float](repeating: 0, count: 32000)).summary
         #expect(summary.silenceFraction == 1 && summary.pitch == nil && summary.key == nil)
-        #expect(summary.voicedFraction == 0 && summary.speechRate == 0 && summary.onsetRate == 0)
+        #expect(summary.voicedFraction == 0 && summary.periodicFraction == 0 && summary.speechRate == 0 && summary.onsetRate == 0)
         #expect(summary.rms == Functionals(mean: 0, sd: 0, cv: 0))
     }
 

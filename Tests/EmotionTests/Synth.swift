@@ -98,6 +98,31 @@ enum Synth {
         return y
     }
 
+    /// A sustained vowel: a pulse train at `f0` whose periods vary by `jitter` (relative standard
+    /// deviation, normal), through three formant resonators fixed in Hz (500, 1500, 2500 Hz; 80,
+    /// 100, 120 Hz bandwidths: a neutral vowel), peak `amplitude`; n samples.
+    /// ref: Klatt 1980, JASA 67(3) (cascade formant resonators); jitter as in Praat's "jitter (local)"
+    static func vowel(f0: Double, jitter: Double, count n: Int, amplitude: Double = 0.3, seed: UInt64 = 1) -> [Double] {
+        var y = [Double](repeating: 0, count: n)
+        let deviations = noise(Int(Double(n) * f0 / rate) + 2, seed: seed)
+        var t = 0.0, k = 0
+        while Int(t) < n {
+            y[Int(t)] += 1
+            t += rate / f0 * (1 + jitter * deviations[k])
+            k += 1
+        }
+        for (centre, bandwidth) in [(500.0, 80.0), (1500, 100), (2500, 120)] {
+            let r = exp(-.pi * bandwidth / rate), a1 = 2 * r * cos(2 * .pi * centre / rate), a2 = -r * r
+            var y1 = 0.0, y2 = 0.0
+            for i in 0..<n {
+                let out = (1 - r) * y[i] + a1 * y1 + a2 * y2
+                (y2, y1, y[i]) = (y1, out, out)
+            }
+        }
+        let peak = y.reduce(0) { max($0, abs($1)) }
+        return y.map { amplitude * $0 / peak }
+    }
+
     /// Equal-tempered frequency of MIDI note m (A4 = 69 = 440 Hz).
     static func midi(_ m: Int) -> Double { 440 * pow(2, Double(m - 69) / 12) }
 }

@@ -16,7 +16,7 @@ public enum EmotionCue: String, CaseIterable, Codable, Sendable {
     case centroidHz = "centroid_hz"                 // spectral centroid, Hz
     case tempoBPM = "tempo_bpm"                     // beats per minute
     case modeMajor = "mode_major"                   // +gap for major, −gap for minor (Albrecht & Shanahan)
-    case voicedFraction = "voiced_fraction"         // fraction of voiced frames (context without YAMNet)
+    case periodicFraction = "periodic_fraction"     // fraction of periodic frames (context without YAMNet)
     case tempoConfidence = "tempo_confidence"       // tempo prominence in [0, 1] (context without YAMNet)
     case keyClarity = "key_clarity"                 // the best key profile's correlation, −1 … 1 (context without YAMNet)
 }

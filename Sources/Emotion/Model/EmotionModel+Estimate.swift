@@ -2,8 +2,8 @@ import Foundation
 
 /// What the emotion model reads about a stretch of audio.
 public struct EmotionInput: Sendable {
-    /// File-level cues (`FeatureSummary.emotionCues`), voiced_fraction and tempo_confidence
-    /// included for the no-YAMNet context. A missing or non-finite cue (no voiced frames: no
+    /// File-level cues (`FeatureSummary.emotionCues`), periodic_fraction, tempo_confidence
+    /// and key_clarity included for the no-YAMNet context. A missing or non-finite cue (no voiced frames: no
     /// pitch) counts as typical (z = 0).
     public var cues: [EmotionCue: Double]
     /// YAMNet's mean score per class over the stretch, and each class name's index
@@ -108,7 +108,7 @@ extension EmotionModel {
     }
 
     /// π: YAMNet's mean Speech and Music scores against the other-sounds floor, or without YAMNet
-    /// the voiced fraction and the tempo confidence, normalised to sum 1.
+    /// the periodic fraction, the tempo confidence and the key clarity, normalised to sum 1.
     func contextWeights(_ input: EmotionInput) -> [Context: Double] {
         var raw: [Context: Double]
         if let scores = input.yamnet?.meanScores, scores.indices.contains(speechClass), scores.indices.contains(musicClass) {
@@ -117,7 +117,7 @@ extension EmotionModel {
             func cue(_ cue: EmotionCue) -> Double { input.cues[cue].flatMap { $0.isFinite ? min(max($0, 0), 1) : nil } ?? 0 }
             let tonal = min(max((input.cues[.keyClarity].flatMap { $0.isFinite ? $0 : nil } ?? noYAMNetKey.floor) - noYAMNetKey.floor, 0)
                             / (1 - noYAMNetKey.floor), 1)
-            raw = [.speech: noYAMNet[.speech, default: 0] * cue(.voicedFraction),
+            raw = [.speech: noYAMNet[.speech, default: 0] * cue(.periodicFraction),
                    .music: noYAMNet[.music, default: 0] * cue(.tempoConfidence) + noYAMNetKey.weight * tonal,
                    .other: noYAMNet[.other, default: 0]]
         }

@@ -14,7 +14,7 @@ extension FeatureSummary {
             .alphaRatioDB: alphaRatio.mean,
             .centroidHz: spectralCentroid.mean,
             .onsetRate: onsetRate,
-            .voicedFraction: voicedFraction,
+            .periodicFraction: periodicFraction,
             .tempoConfidence: tempo?.confidence ?? 0,
         ]
         if let pitch {
