@@ -87,8 +87,8 @@ public struct FeatureConfig: Sendable, Equatable, Codable {
               (0...10).contains(keyOpeningWeight) else {
             throw .invalidParameter("key chroma: FFT \(keyFFT), \(keyMinHz)…\(keyMaxHz) Hz, \(keyHarmonics) harmonics")
         }
-        guard (0...1).contains(rolloffFraction), yinThreshold > 0, voicingThreshold > 0 else {
-            throw .invalidParameter("roll-off fraction or YIN thresholds out of range")
+        guard (0...1).contains(rolloffFraction), yinThreshold > 0, voicingThreshold > 0, (0...1).contains(periodicThreshold) else {
+            throw .invalidParameter("roll-off fraction, YIN or periodicity thresholds out of range")
         }
     }
 

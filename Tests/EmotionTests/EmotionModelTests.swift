@@ -125,7 +125,7 @@ import Testing
     /// emotion bench; DirectionTests' x-low pitch range: 0.73) was judged by the music cues, where
     /// its level reads as loud music. Cues as measured: that x-low clip, and the 12 s C4+E4+G4 triad.
     @Test func aMonotoneVoiceStaysSpeechAndAHeldChordIsMusic() {
-        let monotone: [EmotionCue: Double] = [.periodicFraction: 0.71, .tempoConfidence: 0.12, .keyClarity: 0.73]
+        let monotone: [EmotionCue: Double] = [.periodicFraction: 0.88, .tempoConfidence: 0.12, .keyClarity: 0.73]
         let triad: [EmotionCue: Double] = [.periodicFraction: 1, .tempoConfidence: 0, .keyClarity: 0.84]
         let pi = { (cues: [EmotionCue: Double]) in Self.model.contextWeights(EmotionInput(cues: cues, yamnet: nil, evidence: 1)) }
         let (voice, chord) = (pi(monotone), pi(triad))

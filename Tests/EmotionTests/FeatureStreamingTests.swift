@@ -57,5 +57,8 @@ import Testing
         config = FeatureConfig()
         config.f0Min = 20          // a 50 ms period does not fit twice in the 64 ms frame
         #expect(throws: DSPError.self) { try FeatureExtractor(config: config) }
+        config = FeatureConfig()
+        config.periodicThreshold = 1.5   // a correlation is at most 1: nothing would be periodic
+        #expect(throws: DSPError.self) { try FeatureExtractor(config: config) }
     }
 }

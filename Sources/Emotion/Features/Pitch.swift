@@ -29,7 +29,7 @@ struct PitchFrame {
 /// d' at the period is about 1 − r, so voicingThreshold asks r ≳ 0.75. A voice with jitter falls
 /// under that the lower it is: its formants stay put in Hz, so more of its energy lies in high
 /// harmonics, which the same relative jitter decorrelates more (PitchTests.lowVoiceIsPeriodic:
-/// 2 % jitter, 80 Hz about half voiced, 200 Hz nearly all). The periodic fraction
+/// 2 % jitter: 0.28 of the frames voiced at 80 Hz, 0.91 at 200 Hz). The periodic fraction
 /// (FeatureConfig.periodicThreshold) keeps such frames.
 /// r comes from two forward FFTs of 2W points: |X|² of the zero-padded frame is real and even, so
 /// its inverse transform equals its forward one divided by 2W.
