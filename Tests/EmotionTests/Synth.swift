@@ -104,9 +104,10 @@ enum Synth {
     /// ref: Klatt 1980, JASA 67(3) (cascade formant resonators); jitter as in Praat's "jitter (local)"
     static func vowel(f0: Double, jitter: Double, count n: Int, amplitude: Double = 0.3, seed: UInt64 = 1) -> [Double] {
         var y = [Double](repeating: 0, count: n)
-        let deviations = noise(Int(Double(n) * f0 / rate) + 2, seed: seed)
+        // Twice the pulses a steady f0 makes: the periods would have to halve on average to run out.
+        let deviations = noise(2 * Int(Double(n) * f0 / rate) + 2, seed: seed)
         var t = 0.0, k = 0
-        while Int(t) < n {
+        while Int(t) < n, k < deviations.count {
             y[Int(t)] += 1
             t += rate / f0 * (1 + jitter * deviations[k])
             k += 1
